@@ -1,0 +1,187 @@
+package dev.pagebeam.pipeline;
+
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * The {@code pagebeam} command line. Exit codes: 0 the run completed (dead letters included),
+ * 1 the run failed, 2 the command or configuration is wrong (nothing was read).
+ */
+public final class PagebeamCli {
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+
+  private PagebeamCli() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0 || isHelp(args[0])) {
+      out.print(help());
+      return args.length == 0 ? USAGE : OK;
+    }
+    String command = args[0];
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    if (Arrays.stream(rest).anyMatch(PagebeamCli::isHelp)) {
+      out.print(help());
+      return OK;
+    }
+    switch (command) {
+      case "ingest":
+        return ingest(rest, out, err);
+      default:
+        err.println("pagebeam: unknown command '" + command + "'. Run 'pagebeam --help' for the commands.");
+        return USAGE;
+    }
+  }
+
+  private static int ingest(String[] args, PrintStream out, PrintStream err) {
+    IngestJob job;
+    PagebeamOptions options;
+    try {
+      options = parse(args);
+      job = IngestJob.prepare(options);
+    } catch (IllegalArgumentException e) {
+      err.println("pagebeam ingest: " + e.getMessage());
+      return USAGE;
+    } catch (Exception e) {
+      err.println("pagebeam ingest: cannot start: " + e);
+      return USAGE;
+    }
+    try {
+      Summary summary = job.run();
+      out.println(summary.line());
+      return OK;
+    } catch (Exception e) {
+      err.println("pagebeam ingest: the run failed: " + rootMessage(e));
+      e.printStackTrace(err);
+      return FAILED;
+    }
+  }
+
+  /** Parses options strictly (an unknown or misspelled option is an error, never ignored). */
+  static PagebeamOptions parse(String[] args) {
+    PipelineOptionsFactory.register(PagebeamOptions.class);
+    PagebeamOptions options;
+    try {
+      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(PagebeamOptions.class);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + " (see pagebeam --help)", e);
+    }
+    // The DirectRunner's per-element immutability and encodability checks are for tests; they
+    // copy every element. Keep them unless asked.
+    DirectOptions direct = options.as(DirectOptions.class);
+    if (!mentions(args, "enforceImmutability")) {
+      direct.setEnforceImmutability(false);
+    }
+    if (!mentions(args, "enforceEncodability")) {
+      direct.setEnforceEncodability(false);
+    }
+    if (!mentions(args, "blockOnRun")) {
+      direct.setBlockOnRun(false);
+    }
+    return options;
+  }
+
+  private static boolean mentions(String[] args, String option) {
+    return Arrays.stream(args).anyMatch(a -> a.startsWith("--" + option + "=") || a.equals("--" + option));
+  }
+
+  private static boolean isHelp(String a) {
+    return a.equals("--help") || a.equals("-h") || a.equals("help");
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t == e ? String.valueOf(e) : e.getMessage() + " (cause: " + t + ")";
+  }
+
+  /** The help text, built from the options' own descriptions and defaults. */
+  static String help() {
+    StringBuilder b = new StringBuilder();
+    b.append("pagebeam: PDF corpora to vectors for multimodal retrieval, as an Apache Beam pipeline.\n\n");
+    b.append("Usage: pagebeam COMMAND [--option=value ...]\n\n");
+    b.append("Commands:\n");
+    b.append("  ingest        split PDFs into text chunks, page thumbnails and embedded images; write them\n");
+    b.append("                and the dead letters under --output, then print one SUMMARY line\n");
+    b.append("  bench-split   benchmark: the split stage on the DirectRunner vs a bare 2-thread loop\n");
+    b.append("  --help        this text\n\n");
+    b.append("Options (ingest):\n");
+    for (OptionDoc o : optionDocs()) {
+      b.append(String.format("  --%s=%s%n", o.name, o.defaultValue.isEmpty() ? "..." : o.defaultValue));
+      b.append("      ").append(o.description).append('\n');
+    }
+    b.append("\nBeam options such as --runner and --targetParallelism are accepted too.\n");
+    b.append("Exit codes: 0 the run completed (some files may be dead letters), 1 the run failed,\n");
+    b.append("2 the command line or configuration is wrong (nothing was read).\n");
+    return b.toString();
+  }
+
+  /** Name, default and description of one option. */
+  static final class OptionDoc {
+    final String name;
+    final String defaultValue;
+    final String description;
+
+    OptionDoc(String name, String defaultValue, String description) {
+      this.name = name;
+      this.defaultValue = defaultValue;
+      this.description = description;
+    }
+  }
+
+  static List<OptionDoc> optionDocs() {
+    List<OptionDoc> docs = new ArrayList<>();
+    for (Method m : PagebeamOptions.class.getMethods()) {
+      if (m.getDeclaringClass() != PagebeamOptions.class || !m.getName().startsWith("get")) {
+        continue;
+      }
+      Description d = m.getAnnotation(Description.class);
+      if (d == null) {
+        continue;
+      }
+      String name = Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4);
+      docs.add(new OptionDoc(name, defaultOf(m), d.value()));
+    }
+    // Reflection does not keep declaration order; ORDER does.
+    docs.sort(Comparator.comparingInt(o -> ORDER.indexOf(o.name) < 0 ? Integer.MAX_VALUE : ORDER.indexOf(o.name)));
+    return docs;
+  }
+
+  private static final List<String> ORDER = List.of(
+      "input", "output", "model", "maxTokens", "overlapTokens", "pageImages", "thumbnailSize", "embeddedImages",
+      "minImageSize", "maxImageSide", "maxImagePixels", "memoryPerDocumentMb", "secondsPerDocument", "writeImages");
+
+  private static String defaultOf(Method m) {
+    if (m.getAnnotation(Default.String.class) != null) {
+      return m.getAnnotation(Default.String.class).value();
+    }
+    if (m.getAnnotation(Default.Integer.class) != null) {
+      return Integer.toString(m.getAnnotation(Default.Integer.class).value());
+    }
+    if (m.getAnnotation(Default.Long.class) != null) {
+      return Long.toString(m.getAnnotation(Default.Long.class).value());
+    }
+    if (m.getAnnotation(Default.Boolean.class) != null) {
+      return Boolean.toString(m.getAnnotation(Default.Boolean.class).value());
+    }
+    if (m.getAnnotation(Default.InstanceFactory.class) != null) {
+      return "<pagebeam home>/samples/*.pdf";
+    }
+    return "";
+  }
+}

@@ -1,0 +1,53 @@
+package dev.pagebeam.transforms.split;
+
+import dev.pagebeam.transforms.model.ModelTokenizer;
+import java.io.IOException;
+import java.util.List;
+import org.apache.beam.sdk.transforms.DoFn;
+
+/** Chunks each page's text with the embedding model's tokenizer. */
+class ChunkPageTextFn extends DoFn<PageText, PdfElement> {
+  private final SplitSettings settings;
+  private transient ModelTokenizer tokenizer;
+  private transient TokenChunker chunker;
+  private transient String fingerprint;
+
+  ChunkPageTextFn(SplitSettings settings) {
+    this.settings = settings;
+  }
+
+  @Setup
+  public void setup() throws IOException {
+    tokenizer = ModelTokenizer.load(settings.tokenizerModel());
+    chunker = new TokenChunker(tokenizer, settings.maxTokens(), settings.overlapTokens());
+    fingerprint = chunker.fingerprint();
+  }
+
+  @ProcessElement
+  public void process(@Element PageText page, MultiOutputReceiver out) {
+    List<TokenChunker.Chunk> chunks;
+    try {
+      chunks = chunker.chunk(page.getText());
+    } catch (RuntimeException e) {
+      out.get(ChunkPageText.DEAD_LETTERS).output(DeadLetter.forElement(page.getSource(), page.getDocumentId(),
+          DeadLetter.STAGE_CHUNK, ErrorKind.TEXT_FAILED, "chunking failed: " + e, page.getPage(),
+          "page " + page.getPage() + " text"));
+      SplitCounters.deadLetters.inc();
+      return;
+    }
+    int index = 0;
+    for (TokenChunker.Chunk chunk : chunks) {
+      out.get(ChunkPageText.CHUNKS)
+          .output(PdfElement.textChunk(page, index++, chunk.charStart, chunk.charEnd, chunk.tokenCount, fingerprint));
+    }
+    SplitCounters.textChunks.inc(chunks.size());
+  }
+
+  @Teardown
+  public void teardown() {
+    if (tokenizer != null) {
+      tokenizer.close();
+      tokenizer = null;
+    }
+  }
+}

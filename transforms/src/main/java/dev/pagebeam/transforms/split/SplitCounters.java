@@ -1,0 +1,30 @@
+package dev.pagebeam.transforms.split;
+
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+
+/** Beam counters of the split stage; their names are the SUMMARY keys. */
+public final class SplitCounters {
+  public static final String NAMESPACE = "pagebeam";
+  public static final String FILES_SEEN = "files_seen";
+  public static final String FILES_OK = "files_ok";
+  public static final String FILES_FAILED = "files_failed";
+  public static final String PAGES = "pages";
+  public static final String PAGES_WITHOUT_TEXT = "pages_without_text";
+  public static final String TEXT_CHUNKS = "text_chunks";
+  public static final String PAGE_IMAGES = "page_images";
+  public static final String EMBEDDED_IMAGES = "embedded_images";
+  public static final String DEAD_LETTERS = "dead_letters";
+
+  static final Counter filesSeen = Metrics.counter(NAMESPACE, FILES_SEEN);
+  static final Counter filesOk = Metrics.counter(NAMESPACE, FILES_OK);
+  static final Counter filesFailed = Metrics.counter(NAMESPACE, FILES_FAILED);
+  static final Counter pages = Metrics.counter(NAMESPACE, PAGES);
+  static final Counter pagesWithoutText = Metrics.counter(NAMESPACE, PAGES_WITHOUT_TEXT);
+  static final Counter textChunks = Metrics.counter(NAMESPACE, TEXT_CHUNKS);
+  static final Counter pageImages = Metrics.counter(NAMESPACE, PAGE_IMAGES);
+  static final Counter embeddedImages = Metrics.counter(NAMESPACE, EMBEDDED_IMAGES);
+  static final Counter deadLetters = Metrics.counter(NAMESPACE, DEAD_LETTERS);
+
+  private SplitCounters() {}
+}

@@ -1,0 +1,12 @@
+package dev.pagebeam.transforms.split;
+
+/** Receives what {@link PdfDocumentSplitter} produces, in page order. */
+public interface SplitOutput {
+  /** The text of a page that has a text layer. */
+  void pageText(PageText page);
+
+  /** A page thumbnail or an embedded image. */
+  void image(PdfElement image);
+
+  void deadLetter(DeadLetter deadLetter);
+}
