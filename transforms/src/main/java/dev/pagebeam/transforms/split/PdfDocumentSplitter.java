@@ -158,7 +158,7 @@ public final class PdfDocumentSplitter {
       for (String skipped : rendered.skippedImages) {
         out.deadLetter(DeadLetter.forElement(source, documentId, DeadLetter.STAGE_RENDER, ErrorKind.TOO_LARGE,
             skipped + " declares more than --maxImagePixels=" + settings.maxImagePixels()
-                + " pixels; the thumbnail was rendered without it", pageNumber, element));
+                + " pixels; the thumbnail was rendered without it", pageNumber, element + ": " + skipped));
         outcome.deadLetters++;
       }
       EncodedImage png = EncodedImage.png(rendered.image);

@@ -1,0 +1,41 @@
+package dev.pagebeam.transforms.split;
+
+import java.io.ByteArrayInputStream;
+import java.nio.channels.Channels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Runs {@link PdfDocumentSplitter} on bytes and keeps everything it emits. */
+final class Collected implements SplitOutput {
+  final List<PageText> texts = new ArrayList<>();
+  final List<PdfElement> images = new ArrayList<>();
+  final List<DeadLetter> deadLetters = new ArrayList<>();
+  DocumentOutcome outcome;
+
+  static Collected split(String name, byte[] pdf, SplitSettings settings) {
+    Collected c = new Collected();
+    c.outcome = new PdfDocumentSplitter(settings)
+        .split(name, Channels.newChannel(new ByteArrayInputStream(pdf)), pdf.length, c);
+    return c;
+  }
+
+  @Override
+  public void pageText(PageText page) {
+    texts.add(page);
+  }
+
+  @Override
+  public void image(PdfElement image) {
+    images.add(image);
+  }
+
+  @Override
+  public void deadLetter(DeadLetter deadLetter) {
+    deadLetters.add(deadLetter);
+  }
+
+  List<PdfElement> ofType(ElementType type) {
+    return images.stream().filter(e -> e.getType() == type).collect(Collectors.toList());
+  }
+}
