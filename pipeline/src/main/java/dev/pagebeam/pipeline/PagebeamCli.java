@@ -26,7 +26,7 @@ public final class PagebeamCli {
     System.exit(run(args, System.out, System.err));
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  public static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length == 0 || isHelp(args[0])) {
       out.print(help());
       return args.length == 0 ? USAGE : OK;

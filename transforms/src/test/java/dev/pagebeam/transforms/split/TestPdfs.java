@@ -26,13 +26,13 @@ import org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 
 /** Builds the small PDFs the unit tests need, including deliberately broken ones. */
-final class TestPdfs {
-  static final PDType1Font FONT = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
+public final class TestPdfs {
+  public static final PDType1Font FONT = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
 
   private TestPdfs() {}
 
   /** One page per string; blank lines in a string separate paragraphs. */
-  static byte[] text(String... pages) throws IOException {
+  public static byte[] text(String... pages) throws IOException {
     try (PDDocument doc = new PDDocument()) {
       for (String pageText : pages) {
         PDPage page = new PDPage(PDRectangle.A4);
@@ -45,7 +45,7 @@ final class TestPdfs {
     }
   }
 
-  static void writeText(PDPageContentStream c, String text, float top) throws IOException {
+  public static void writeText(PDPageContentStream c, String text, float top) throws IOException {
     float y = top;
     for (String paragraph : text.split("\n\n")) {
       for (String line : wrap(paragraph, 480)) {
@@ -63,7 +63,7 @@ final class TestPdfs {
     }
   }
 
-  static List<String> wrap(String text, float width) throws IOException {
+  public static List<String> wrap(String text, float width) throws IOException {
     List<String> lines = new ArrayList<>();
     StringBuilder line = new StringBuilder();
     for (String word : text.replace('\n', ' ').split(" +")) {
@@ -81,7 +81,7 @@ final class TestPdfs {
     return lines;
   }
 
-  static BufferedImage picture(int w, int h, int seed) {
+  public static BufferedImage picture(int w, int h, int seed) {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setColor(new Color(seed * 40 % 255, 120, 200));
@@ -97,7 +97,7 @@ final class TestPdfs {
    * XObject again and a second XObject with identical pixels (both must deduplicate). Page 3: a
    * 300x300 picture drawn twice.
    */
-  static byte[] images() throws IOException {
+  public static byte[] images() throws IOException {
     try (PDDocument doc = new PDDocument()) {
       PDImageXObject big = LosslessFactory.createFromImage(doc, picture(400, 300, 1));
       PDImageXObject bigCopy = LosslessFactory.createFromImage(doc, picture(400, 300, 1));
@@ -130,7 +130,7 @@ final class TestPdfs {
   }
 
   /** A landscape page and a portrait page of unusual sizes. */
-  static byte[] oddPageSizes() throws IOException {
+  public static byte[] oddPageSizes() throws IOException {
     try (PDDocument doc = new PDDocument()) {
       for (PDRectangle box : List.of(new PDRectangle(842, 300), new PDRectangle(200, 900), new PDRectangle(14400, 14400))) {
         PDPage page = new PDPage(box);
@@ -147,7 +147,7 @@ final class TestPdfs {
    * A page whose only image declares {@code side x side} 8-bit gray pixels with a real, valid
    * Flate stream: decoding it would need side*side*4 bytes of heap. A second page is normal.
    */
-  static byte[] hugeImage(int side) throws IOException {
+  public static byte[] hugeImage(int side) throws IOException {
     try (PDDocument doc = new PDDocument()) {
       PDPage page = new PDPage(new PDRectangle(2000, 2000));
       doc.addPage(page);
@@ -182,7 +182,7 @@ final class TestPdfs {
   }
 
   /** One page whose content stream has {@code operations} path operators: slow to interpret. */
-  static byte[] slowPage(int operations) throws IOException {
+  public static byte[] slowPage(int operations) throws IOException {
     try (PDDocument doc = new PDDocument()) {
       for (int p = 0; p < 3; p++) {
         PDPage page = new PDPage(PDRectangle.A4);
@@ -200,7 +200,7 @@ final class TestPdfs {
     }
   }
 
-  static byte[] encrypted(byte[] pdf) throws IOException {
+  public static byte[] encrypted(byte[] pdf) throws IOException {
     try (PDDocument doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
       StandardProtectionPolicy policy = new StandardProtectionPolicy("owner-secret", "user-secret", new AccessPermission());
       policy.setEncryptionKeyLength(128);
@@ -210,7 +210,7 @@ final class TestPdfs {
   }
 
   /** Overwrites every digit of the cross-reference table and the startxref offset with garbage. */
-  static byte[] brokenXref(byte[] pdf) {
+  public static byte[] brokenXref(byte[] pdf) {
     byte[] out = pdf.clone();
     String s = new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
     int xref = s.lastIndexOf("xref\n");
@@ -232,13 +232,13 @@ final class TestPdfs {
     return out;
   }
 
-  static byte[] save(PDDocument doc) throws IOException {
+  public static byte[] save(PDDocument doc) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     doc.save(out, org.apache.pdfbox.pdfwriter.compress.CompressParameters.NO_COMPRESSION);
     return out.toByteArray();
   }
 
-  static Path write(Path dir, String name, byte[] bytes) throws IOException {
+  public static Path write(Path dir, String name, byte[] bytes) throws IOException {
     Path p = dir.resolve(name);
     Files.write(p, bytes);
     return p;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class TokenChunkerTest {
+public class TokenChunkerTest {
   private static ModelTokenizer tokenizer;
 
   @BeforeAll
@@ -33,7 +33,7 @@ class TokenChunkerTest {
       + "3.5 kPa (see figure 4) x=1.5, f(x) + g(y) ; e.g. i.e. etc.").split(" ");
 
   /** Paragraphs of sentences of pseudo-random words: deterministic for a seed. */
-  static String prose(int seed, int paragraphs, int sentencesPerParagraph) {
+  public static String prose(int seed, int paragraphs, int sentencesPerParagraph) {
     Random r = new Random(seed);
     StringBuilder b = new StringBuilder();
     for (int p = 0; p < paragraphs; p++) {

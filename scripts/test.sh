@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: fetches the real-PDF corpus into tools/ (git-ignored),
+# builds, runs every unit and end-to-end test with Maven, then runs the README's quick start and
+# checks its SUMMARY line.
+set -euo pipefail
+
+HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$HOME_DIR"
+export DJL_OFFLINE=true
+
+echo "== fetching the real-PDF test corpus (Debian documentation packages)"
+scripts/fetch-corpus.sh
+
+echo "== building and running the tests"
+# build-classpath leaves the launcher's classpath files, so bin/pagebeam below does not rebuild.
+mvn -B verify dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+
+echo "== quick start: bin/pagebeam ingest"
+summary="$(PAGEBEAM_NO_BUILD=1 bin/pagebeam ingest | grep '^SUMMARY ')"
+echo "$summary"
+samples=$(ls samples/*.pdf | wc -l)
+python3 - "$summary" "$samples" <<'PY'
+import json, sys
+s = json.loads(sys.argv[1][len("SUMMARY "):])
+samples = int(sys.argv[2])
+problems = []
+if s["files_ok"] != samples:
+    problems.append(f"files_ok={s['files_ok']} but there are {samples} sample PDFs")
+if s["page_images"] != s["pages"]:
+    problems.append(f"page_images={s['page_images']} != pages={s['pages']}")
+if s["files_seen"] != s["files_ok"] + s["files_failed"]:
+    problems.append("files_seen != files_ok + files_failed")
+if problems:
+    sys.exit("quick start check failed: " + "; ".join(problems))
+print("quick start check passed")
+PY
+echo "== all tests passed"
