@@ -14,6 +14,7 @@ scripts/fetch-corpus.sh
 echo "== building and running the tests"
 # build-classpath leaves the launcher's classpath files, so bin/pagebeam below does not rebuild.
 mvn -B verify dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+touch pipeline/target/classpath.txt tests/target/classpath.txt
 
 echo "== quick start: bin/pagebeam ingest"
 summary="$(PAGEBEAM_NO_BUILD=1 bin/pagebeam ingest | grep '^SUMMARY ')"

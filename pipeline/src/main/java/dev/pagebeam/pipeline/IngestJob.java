@@ -62,7 +62,8 @@ public final class IngestJob {
         .withPageImages(o.getPageImages(), o.getThumbnailSize())
         .withEmbeddedImages(o.getEmbeddedImages(), o.getMinImageSize(), o.getMaxImageSide())
         .withMaxImagePixels(o.getMaxImagePixels())
-        .withLimits(o.getMemoryPerDocumentMb(), o.getSecondsPerDocument());
+        .withLimits(o.getMemoryPerDocumentMb(), o.getSecondsPerDocument())
+        .withPagesPerTask(o.getPagesPerTask());
   }
 
   /** A local directory stands for every PDF below it. */

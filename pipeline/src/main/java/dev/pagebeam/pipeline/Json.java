@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pagebeam.transforms.split.DeadLetter;
+import dev.pagebeam.transforms.split.ElementType;
 import dev.pagebeam.transforms.split.PdfElement;
 
 /** The JSON-lines forms of split elements and dead letters written for inspection. */
@@ -22,7 +23,9 @@ public final class Json {
     n.put("page_count", e.getPageCount());
     n.put("type", e.getType().label());
     n.put("content_hash", e.getContentHash());
-    n.put("page_has_text", e.pageHasText());
+    if (e.getType() == ElementType.PAGE_IMAGE) {
+      n.put("page_has_text", e.pageHasText());
+    }
     if (e.getType().isImage()) {
       n.put("image_file", imageFileName(e));
       n.put("image_format", e.getImageFormat());

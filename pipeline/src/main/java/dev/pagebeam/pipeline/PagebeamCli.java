@@ -40,6 +40,9 @@ public final class PagebeamCli {
     switch (command) {
       case "ingest":
         return ingest(rest, out, err);
+      case "options-table":
+        out.print(optionsTable());
+        return OK;
       default:
         err.println("pagebeam: unknown command '" + command + "'. Run 'pagebeam --help' for the commands.");
         return USAGE;
@@ -131,6 +134,16 @@ public final class PagebeamCli {
     return b.toString();
   }
 
+  /** The README's Configuration table (README.md must contain it verbatim; a test checks). */
+  static String optionsTable() {
+    StringBuilder b = new StringBuilder("| option | default | what it does |\n|---|---|---|\n");
+    for (OptionDoc o : optionDocs()) {
+      b.append("| `--").append(o.name).append("` | `").append(o.defaultValue).append("` | ")
+          .append(o.description).append(" |\n");
+    }
+    return b.toString();
+  }
+
   /** Name, default and description of one option. */
   static final class OptionDoc {
     final String name;
@@ -164,7 +177,8 @@ public final class PagebeamCli {
 
   private static final List<String> ORDER = List.of(
       "input", "output", "model", "maxTokens", "overlapTokens", "pageImages", "thumbnailSize", "embeddedImages",
-      "minImageSize", "maxImageSide", "maxImagePixels", "memoryPerDocumentMb", "secondsPerDocument", "writeImages");
+      "minImageSize", "maxImageSide", "maxImagePixels", "memoryPerDocumentMb", "secondsPerDocument", "pagesPerTask",
+      "writeImages");
 
   private static String defaultOf(Method m) {
     if (m.getAnnotation(Default.String.class) != null) {

@@ -91,12 +91,19 @@ public interface PagebeamOptions extends PipelineOptions {
 
   void setMemoryPerDocumentMb(int value);
 
-  @Description("Time limit per document in seconds; a document that exceeds it keeps the pages done so far and "
-      + "gets a TIMEOUT dead letter.")
+  @Description("Time limit per document in seconds (per task for documents longer than --pagesPerTask); pages "
+      + "not done in time get a TIMEOUT dead letter, earlier pages are kept.")
   @Default.Integer(SplitSettings.DEFAULT_SECONDS_PER_DOCUMENT)
   int getSecondsPerDocument();
 
   void setSecondsPerDocument(int value);
+
+  @Description("Documents with more pages are cut into tasks of this many pages that run in parallel; each task "
+      + "reads the file again.")
+  @Default.Integer(SplitSettings.DEFAULT_PAGES_PER_TASK)
+  int getPagesPerTask();
+
+  void setPagesPerTask(int value);
 
   @Description("Also write every page thumbnail and embedded image as a file under OUTPUT/images, for inspection.")
   @Default.Boolean(true)

@@ -2,6 +2,8 @@ package dev.pagebeam.transforms.split;
 
 /** What splitting one document produced, for counters and progress. */
 public final class DocumentOutcome {
+  int pageCount;
+  int tasks;
   int pages;
   int pagesWithoutText;
   int pageImages;
@@ -9,6 +11,17 @@ public final class DocumentOutcome {
   int deadLetters;
   boolean failed;
 
+  /** Pages of the document (all of them, not only those processed in this call). */
+  public int pageCount() {
+    return pageCount;
+  }
+
+  /** Tasks the document was split into; 0 when it was processed in one call. */
+  public int tasks() {
+    return tasks;
+  }
+
+  /** Pages processed in this call. */
   public int pages() {
     return pages;
   }

@@ -5,29 +5,21 @@ import java.nio.channels.ReadableByteChannel;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.values.TupleTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens each matched file once and emits its page texts, page thumbnails, embedded images and dead
- * letters. Only the file's path travels to this step; the bytes are read here.
+ * Opens each matched file once: splits it whole when it is short, or emits page-range tasks (to
+ * {@link SplitOutputs#TASKS}) when it is long. Only the file's path travels to this step.
  */
 class ExtractPdfPagesFn extends DoFn<MatchResult.Metadata, PageText> {
   private static final Logger LOG = LoggerFactory.getLogger(ExtractPdfPagesFn.class);
 
   private final SplitSettings settings;
-  private final TupleTag<PageText> pageTextTag;
-  private final TupleTag<PdfElement> imagesTag;
-  private final TupleTag<DeadLetter> deadLettersTag;
   private transient PdfDocumentSplitter splitter;
 
-  ExtractPdfPagesFn(SplitSettings settings, TupleTag<PageText> pageTextTag, TupleTag<PdfElement> imagesTag,
-      TupleTag<DeadLetter> deadLettersTag) {
+  ExtractPdfPagesFn(SplitSettings settings) {
     this.settings = settings;
-    this.pageTextTag = pageTextTag;
-    this.imagesTag = imagesTag;
-    this.deadLettersTag = deadLettersTag;
   }
 
   @Setup
@@ -39,26 +31,10 @@ class ExtractPdfPagesFn extends DoFn<MatchResult.Metadata, PageText> {
   public void process(@Element MatchResult.Metadata file, MultiOutputReceiver out) {
     String source = file.resourceId().toString();
     SplitCounters.filesSeen.inc();
-    long started = System.nanoTime();
-    SplitOutput sink = new SplitOutput() {
-      @Override
-      public void pageText(PageText page) {
-        out.get(pageTextTag).output(page);
-      }
-
-      @Override
-      public void image(PdfElement image) {
-        out.get(imagesTag).output(image);
-      }
-
-      @Override
-      public void deadLetter(DeadLetter deadLetter) {
-        out.get(deadLettersTag).output(deadLetter);
-      }
-    };
+    SplitOutput sink = SplitOutputs.to(out);
     DocumentOutcome outcome;
     try (ReadableByteChannel channel = FileSystems.open(file.resourceId())) {
-      outcome = splitter.split(source, channel, file.sizeBytes(), sink);
+      outcome = splitter.split(source, channel, file.sizeBytes(), sink, task -> out.get(SplitOutputs.TASKS).output(task));
     } catch (IOException e) {
       outcome = new DocumentOutcome();
       outcome.failed = true;
@@ -67,12 +43,9 @@ class ExtractPdfPagesFn extends DoFn<MatchResult.Metadata, PageText> {
           "could not open the file: " + e));
     }
     (outcome.failed ? SplitCounters.filesFailed : SplitCounters.filesOk).inc();
-    SplitCounters.pages.inc(outcome.pages);
-    SplitCounters.pagesWithoutText.inc(outcome.pagesWithoutText);
-    SplitCounters.pageImages.inc(outcome.pageImages);
-    SplitCounters.embeddedImages.inc(outcome.embeddedImages);
-    SplitCounters.deadLetters.inc(outcome.deadLetters);
-    LOG.debug("{}: {} pages in {} ms{}", source, outcome.pages, (System.nanoTime() - started) / 1_000_000,
-        outcome.failed ? " (failed)" : "");
+    SplitOutputs.count(outcome);
+    if (outcome.tasks > 0) {
+      LOG.debug("{}: {} pages, split into {} tasks", source, outcome.pageCount, outcome.tasks);
+    }
   }
 }

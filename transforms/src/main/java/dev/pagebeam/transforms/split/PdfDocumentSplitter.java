@@ -11,142 +11,246 @@ import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
 
 /**
  * Splits one PDF into page texts, page thumbnails and embedded images, with no Beam in sight (the
- * DoFn and the benchmark's bare loop both call it).
+ * DoFns and the benchmark's bare loop call it).
+ *
+ * <p>A document of at most {@code pagesPerTask} pages is split in one call. A larger one is
+ * planned into {@link DocumentTask}s (ranges of pages, plus one image scan of the whole document)
+ * that other workers run with {@link #runTask}, so a 3,000-page manual does not leave one worker
+ * busy while the others idle.
  *
  * <p>Nothing here throws for bad input: a file that cannot be opened becomes one whole-file dead
- * letter, and a page or image that fails becomes an element dead letter while the rest of the
- * document goes on.
+ * letter, and a page, image or range that fails becomes an element dead letter while the rest of
+ * the document goes on.
  */
 public final class PdfDocumentSplitter {
+  /** Receives the tasks a large document is split into. */
+  public interface TaskSink {
+    void task(DocumentTask task);
+  }
+
   private final SplitSettings settings;
 
   public PdfDocumentSplitter(SplitSettings settings) {
     this.settings = settings;
   }
 
+  /** Splits the whole document in this call, however long it is. */
+  public DocumentOutcome split(String source, ReadableByteChannel channel, long sizeHint, SplitOutput out) {
+    return split(source, channel, sizeHint, out, null);
+  }
+
   /**
-   * Reads the whole channel and splits the document.
+   * Reads the file and splits it, or, when it has more than {@code pagesPerTask} pages and
+   * {@code tasks} is not null, hands its work to {@code tasks} instead.
    *
    * @param source the path reported in elements and dead letters
    * @param sizeHint the file size if known, else -1
    */
-  public DocumentOutcome split(String source, ReadableByteChannel channel, long sizeHint, SplitOutput out) {
+  public DocumentOutcome split(
+      String source, ReadableByteChannel channel, long sizeHint, SplitOutput out, TaskSink tasks) {
     DocumentOutcome outcome = new DocumentOutcome();
-    long memoryLimit = settings.memoryPerDocumentMb() * 1024L * 1024L;
-    try (DocumentBytes bytes = DocumentBytes.read(channel, sizeHint, memoryLimit)) {
-      split(source, bytes, out, outcome);
+    Opened opened = open(source, channel, sizeHint, null, null, out, outcome);
+    if (opened == null) {
+      return outcome;
+    }
+    try (PDDocument doc = opened.document) {
+      int pageCount = pageCount(doc, source, opened.documentId, null, out, outcome);
+      if (pageCount <= 0) {
+        return outcome;
+      }
+      outcome.pageCount = pageCount;
+      if (tasks != null && pageCount > settings.pagesPerTask()) {
+        for (int first = 1; first <= pageCount; first += settings.pagesPerTask()) {
+          int last = Math.min(pageCount, first + settings.pagesPerTask() - 1);
+          tasks.task(new DocumentTask(source, opened.size, opened.documentId, pageCount, DocumentTask.Kind.PAGES,
+              first, last));
+          outcome.tasks++;
+        }
+        if (settings.embeddedImages()) {
+          tasks.task(new DocumentTask(source, opened.size, opened.documentId, pageCount, DocumentTask.Kind.IMAGES,
+              1, pageCount));
+          outcome.tasks++;
+        }
+      } else {
+        processPages(source, opened.documentId, doc, 1, pageCount, pageCount, true, true, out, outcome);
+      }
     } catch (IOException e) {
-      failFile(out, outcome, DeadLetter.forFile(source, null, DeadLetter.STAGE_OPEN, ErrorKind.IO_ERROR,
-          "could not read the file: " + e));
+      closeFailed(source, opened.documentId, out, outcome, e);
     }
     return outcome;
   }
 
-  private void split(String source, DocumentBytes bytes, SplitOutput out, DocumentOutcome outcome) {
-    String documentId = bytes.sha256();
-    if (bytes.size() == 0) {
-      failFile(out, outcome, DeadLetter.forFile(source, documentId, DeadLetter.STAGE_OPEN, ErrorKind.EMPTY_FILE,
-          "the file is empty (0 bytes)"));
-      return;
+  /** Runs one task of a large document planned by {@link #split}. */
+  public DocumentOutcome runTask(DocumentTask task, ReadableByteChannel channel, SplitOutput out) {
+    DocumentOutcome outcome = new DocumentOutcome();
+    Opened opened = open(task.source(), channel, task.sizeBytes(), task.documentId(), task.describe(), out, outcome);
+    if (opened == null) {
+      return outcome;
     }
-    if (!bytes.hasPdfHeader()) {
-      failFile(out, outcome, DeadLetter.forFile(source, documentId, DeadLetter.STAGE_OPEN, ErrorKind.NOT_A_PDF,
-          "no %PDF- header in the first 1024 bytes: this is not a PDF file"));
-      return;
-    }
-    Deadline deadline = Deadline.inSeconds(settings.secondsPerDocument());
-    StreamCacheCreateFunction cache =
-        MemoryUsageSetting.setupMixed(settings.memoryPerDocumentMb() * 1024L * 1024L).streamCache;
-    PDDocument document;
-    try {
-      document = bytes.inMemory() != null
-          ? Loader.loadPDF(bytes.inMemory(), "", null, null, cache)
-          : Loader.loadPDF(bytes.spoolFile(), "", null, null, cache);
-    } catch (InvalidPasswordException e) {
-      failFile(out, outcome, DeadLetter.forFile(source, documentId, DeadLetter.STAGE_OPEN, ErrorKind.ENCRYPTED,
-          "the PDF is encrypted with a user password and cannot be opened without it"));
-      return;
-    } catch (IOException | RuntimeException e) {
-      failFile(out, outcome, DeadLetter.forFile(source, documentId, DeadLetter.STAGE_OPEN, ErrorKind.DAMAGED,
-          "PDFBox could not parse the file, even leniently: " + describe(e)));
-      return;
-    } catch (OutOfMemoryError e) {
-      failFile(out, outcome, DeadLetter.forFile(source, documentId, DeadLetter.STAGE_OPEN, ErrorKind.OUT_OF_MEMORY,
-          "opening the file ran out of memory: " + e.getMessage()));
-      return;
-    }
-    try (PDDocument doc = document) {
-      splitPages(source, documentId, doc, deadline, out, outcome);
+    try (PDDocument doc = opened.document) {
+      int pageCount = pageCount(doc, task.source(), task.documentId(), task.describe(), out, outcome);
+      if (pageCount <= 0) {
+        return outcome;
+      }
+      outcome.pageCount = pageCount;
+      boolean pages = task.kind() == DocumentTask.Kind.PAGES;
+      processPages(task.source(), task.documentId(), doc, task.firstPage(), Math.min(task.lastPage(), pageCount),
+          pageCount, pages, !pages, out, outcome);
     } catch (IOException e) {
-      // close() failed: the elements were already emitted
-      out.deadLetter(DeadLetter.forFile(source, documentId, DeadLetter.STAGE_OPEN, ErrorKind.IO_ERROR,
-          "closing the document failed: " + describe(e)));
-      outcome.deadLetters++;
+      closeFailed(task.source(), task.documentId(), out, outcome, e);
+    }
+    return outcome;
+  }
+
+  private static final class Opened {
+    final PDDocument document;
+    final String documentId;
+    final long size;
+
+    Opened(PDDocument document, String documentId, long size) {
+      this.document = document;
+      this.documentId = documentId;
+      this.size = size;
     }
   }
 
-  private void splitPages(
-      String source, String documentId, PDDocument doc, Deadline deadline, SplitOutput out, DocumentOutcome outcome) {
-    int pageCount;
+  /**
+   * Reads and opens the file, or emits the dead letter that says why not and returns null. For a
+   * task ({@code task != null}) the failure is about the task's pages, not the whole file, and the
+   * bytes must still hash to {@code expectedId}.
+   */
+  private Opened open(String source, ReadableByteChannel channel, long sizeHint, String expectedId, String task,
+      SplitOutput out, DocumentOutcome outcome) {
+    DocumentBytes bytes;
     try {
-      pageCount = doc.getNumberOfPages();
-    } catch (RuntimeException e) {
-      failFile(out, outcome, DeadLetter.forFile(source, documentId, DeadLetter.STAGE_OPEN, ErrorKind.DAMAGED,
-          "the page tree is unreadable: " + describe(e)));
-      return;
+      bytes = DocumentBytes.read(channel, sizeHint, settings.memoryPerDocumentMb() * 1024L * 1024L);
+    } catch (IOException e) {
+      fail(out, outcome, source, expectedId, task, ErrorKind.IO_ERROR, "could not read the file: " + e);
+      return null;
     }
-    if (pageCount == 0) {
-      failFile(out, outcome, DeadLetter.forFile(source, documentId, DeadLetter.STAGE_OPEN, ErrorKind.NO_PAGES,
-          "the document has no pages (its page tree is empty or lost)"));
-      return;
-    }
-    int currentPage = 0;
-    try {
-      String[] texts = new String[pageCount];
-      try {
-        new PageTextCollector(deadline).collect(doc, texts);
-      } catch (IOException | RuntimeException e) {
-        if (e instanceof Deadline.Exceeded) {
-          throw (Deadline.Exceeded) e;
-        }
-        int done = 0;
-        while (done < pageCount && texts[done] != null) {
-          done++;
-        }
-        out.deadLetter(DeadLetter.forElement(source, documentId, DeadLetter.STAGE_TEXT, ErrorKind.TEXT_FAILED,
-            "text extraction stopped: " + describe(e), done + 1, "text of pages " + (done + 1) + "-" + pageCount));
-        outcome.deadLetters++;
+    try (DocumentBytes b = bytes) {
+      String documentId = b.sha256();
+      if (expectedId != null && !expectedId.equals(documentId)) {
+        fail(out, outcome, source, expectedId, task, ErrorKind.IO_ERROR,
+            "the file changed while the job ran (its SHA-256 is no longer " + expectedId + "); rerun the job");
+        return null;
       }
-      PageThumbnailRenderer renderer = settings.pageImages()
+      if (b.size() == 0) {
+        fail(out, outcome, source, documentId, task, ErrorKind.EMPTY_FILE, "the file is empty (0 bytes)");
+        return null;
+      }
+      if (!b.hasPdfHeader()) {
+        fail(out, outcome, source, documentId, task, ErrorKind.NOT_A_PDF,
+            "no %PDF- header in the first 1024 bytes: this is not a PDF file");
+        return null;
+      }
+      StreamCacheCreateFunction cache =
+          MemoryUsageSetting.setupMixed(settings.memoryPerDocumentMb() * 1024L * 1024L).streamCache;
+      try {
+        PDDocument document = b.inMemory() != null
+            ? Loader.loadPDF(b.inMemory(), "", null, null, cache)
+            : Loader.loadPDF(b.spoolFile(), "", null, null, cache);
+        return new Opened(document, documentId, b.size());
+      } catch (InvalidPasswordException e) {
+        fail(out, outcome, source, documentId, task, ErrorKind.ENCRYPTED,
+            "the PDF is encrypted with a user password and cannot be opened without it");
+      } catch (IOException | RuntimeException e) {
+        fail(out, outcome, source, documentId, task, ErrorKind.DAMAGED,
+            "PDFBox could not parse the file, even leniently: " + describe(e));
+      } catch (OutOfMemoryError e) {
+        fail(out, outcome, source, documentId, task, ErrorKind.OUT_OF_MEMORY,
+            "opening the file ran out of memory: " + e.getMessage());
+      }
+      return null;
+    } catch (IOException e) {
+      // deleting the spool file failed after the document was loaded from it
+      fail(out, outcome, source, expectedId, task, ErrorKind.IO_ERROR, "temporary file cleanup failed: " + e);
+      return null;
+    }
+  }
+
+  private int pageCount(PDDocument doc, String source, String documentId, String task, SplitOutput out,
+      DocumentOutcome outcome) {
+    try {
+      int pageCount = doc.getNumberOfPages();
+      if (pageCount == 0) {
+        fail(out, outcome, source, documentId, task, ErrorKind.NO_PAGES,
+            "the document has no pages (its page tree is empty or lost)");
+      }
+      return pageCount;
+    } catch (RuntimeException e) {
+      fail(out, outcome, source, documentId, task, ErrorKind.DAMAGED, "the page tree is unreadable: " + describe(e));
+      return -1;
+    }
+  }
+
+  /**
+   * Pages {@code first..last}: text and thumbnails when {@code pages}, embedded images when
+   * {@code images}. A time-out or a broken page tree ends the range with one dead letter naming the
+   * pages that were not done; elements of earlier pages stay.
+   */
+  private void processPages(String source, String documentId, PDDocument doc, int first, int last, int pageCount,
+      boolean pages, boolean images, SplitOutput out, DocumentOutcome outcome) {
+    Deadline deadline = Deadline.inSeconds(settings.secondsPerDocument());
+    int current = first;
+    try {
+      String[] texts = new String[last - first + 1];
+      if (pages && settings.text()) {
+        collectText(source, documentId, doc, first, texts, deadline, out, outcome);
+      }
+      PageThumbnailRenderer renderer = pages && settings.pageImages()
           ? new PageThumbnailRenderer(doc, settings.thumbnailSide(), settings.maxImagePixels(), deadline) : null;
-      EmbeddedImageExtractor images = settings.embeddedImages() ? new EmbeddedImageExtractor(settings, deadline) : null;
-      for (int i = 0; i < pageCount; i++) {
+      EmbeddedImageExtractor extractor = images && settings.embeddedImages()
+          ? new EmbeddedImageExtractor(settings, deadline) : null;
+      for (int number = first; number <= last; number++) {
         deadline.check();
-        currentPage = i + 1;
-        PDPage page = doc.getPage(i);
-        String text = texts[i];
-        boolean hasText = text != null && !text.isBlank();
-        outcome.pages++;
-        if (hasText) {
-          out.pageText(new PageText(documentId, source, currentPage, pageCount, text));
-        } else {
-          outcome.pagesWithoutText++;
+        current = number;
+        PDPage page = doc.getPage(number - 1);
+        if (pages) {
+          String text = texts[number - first];
+          boolean hasText = text != null && !text.isBlank();
+          outcome.pages++;
+          if (hasText) {
+            out.pageText(new PageText(documentId, source, number, pageCount, text));
+          } else if (settings.text()) {
+            outcome.pagesWithoutText++;
+          }
+          if (renderer != null) {
+            renderThumbnail(source, documentId, renderer, page, number, pageCount, hasText, out, outcome);
+          }
         }
-        if (renderer != null) {
-          renderThumbnail(source, documentId, renderer, page, currentPage, pageCount, hasText, out, outcome);
-        }
-        if (images != null) {
-          extractImages(source, documentId, images, page, currentPage, pageCount, hasText, out, outcome);
+        if (extractor != null) {
+          extractImages(source, documentId, extractor, page, number, pageCount, out, outcome);
         }
       }
     } catch (Deadline.Exceeded e) {
-      failFile(out, outcome, DeadLetter.forFile(source, documentId, DeadLetter.STAGE_OPEN, ErrorKind.TIMEOUT,
-          e.getMessage() + "; stopped at page " + Math.max(currentPage, 1) + " of " + pageCount
-              + " (elements of earlier pages were kept)"));
+      element(out, outcome, source, documentId, DeadLetter.STAGE_OPEN, ErrorKind.TIMEOUT,
+          e.getMessage() + "; pages " + current + "-" + last + " were not processed (earlier pages were kept)",
+          current, (pages ? "pages " : "images of pages ") + current + "-" + last);
     } catch (RuntimeException e) {
       // doc.getPage(i) on a broken page tree
-      failFile(out, outcome, DeadLetter.forFile(source, documentId, DeadLetter.STAGE_OPEN, ErrorKind.DAMAGED,
-          "page " + Math.max(currentPage, 1) + " of " + pageCount + " is unreadable: " + describe(e)));
+      element(out, outcome, source, documentId, DeadLetter.STAGE_OPEN, ErrorKind.DAMAGED,
+          "page " + current + " of " + pageCount + " is unreadable: " + describe(e), current,
+          (pages ? "pages " : "images of pages ") + current + "-" + last);
+    }
+  }
+
+  private void collectText(String source, String documentId, PDDocument doc, int first, String[] texts,
+      Deadline deadline, SplitOutput out, DocumentOutcome outcome) {
+    try {
+      new PageTextCollector(deadline).collect(doc, first, texts);
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof Deadline.Exceeded) {
+        throw (Deadline.Exceeded) e;
+      }
+      int done = 0;
+      while (done < texts.length && texts[done] != null) {
+        done++;
+      }
+      int failedPage = first + done;
+      element(out, outcome, source, documentId, DeadLetter.STAGE_TEXT, ErrorKind.TEXT_FAILED,
+          "text extraction stopped: " + describe(e), failedPage,
+          "text of pages " + failedPage + "-" + (first + texts.length - 1));
     }
   }
 
@@ -156,63 +260,77 @@ public final class PdfDocumentSplitter {
     try {
       PageThumbnailRenderer.Rendered rendered = renderer.render(page, pageNumber - 1);
       for (String skipped : rendered.skippedImages) {
-        out.deadLetter(DeadLetter.forElement(source, documentId, DeadLetter.STAGE_RENDER, ErrorKind.TOO_LARGE,
+        element(out, outcome, source, documentId, DeadLetter.STAGE_RENDER, ErrorKind.TOO_LARGE,
             skipped + " declares more than --maxImagePixels=" + settings.maxImagePixels()
-                + " pixels; the thumbnail was rendered without it", pageNumber, element + ": " + skipped));
-        outcome.deadLetters++;
+                + " pixels; the thumbnail was rendered without it", pageNumber, element + ": " + skipped);
       }
       EncodedImage png = EncodedImage.png(rendered.image);
       out.image(PdfElement.pageImage(documentId, source, pageNumber, pageCount, png, settings.thumbnailSide(), hasText));
       outcome.pageImages++;
     } catch (OutOfMemoryError e) {
-      out.deadLetter(DeadLetter.forElement(source, documentId, DeadLetter.STAGE_RENDER, ErrorKind.OUT_OF_MEMORY,
-          "rendering ran out of memory: " + e.getMessage(), pageNumber, element));
-      outcome.deadLetters++;
+      element(out, outcome, source, documentId, DeadLetter.STAGE_RENDER, ErrorKind.OUT_OF_MEMORY,
+          "rendering ran out of memory: " + e.getMessage(), pageNumber, element);
     } catch (IOException | RuntimeException e) {
       if (e instanceof Deadline.Exceeded) {
         throw (Deadline.Exceeded) e;
       }
-      out.deadLetter(DeadLetter.forElement(source, documentId, DeadLetter.STAGE_RENDER, ErrorKind.RENDER_FAILED,
-          describe(e), pageNumber, element));
-      outcome.deadLetters++;
+      element(out, outcome, source, documentId, DeadLetter.STAGE_RENDER, ErrorKind.RENDER_FAILED, describe(e),
+          pageNumber, element);
     }
   }
 
-  private void extractImages(String source, String documentId, EmbeddedImageExtractor images, PDPage page,
-      int pageNumber, int pageCount, boolean hasText, SplitOutput out, DocumentOutcome outcome) {
+  private void extractImages(String source, String documentId, EmbeddedImageExtractor extractor, PDPage page,
+      int pageNumber, int pageCount, SplitOutput out, DocumentOutcome outcome) {
+    String element = "page " + pageNumber + " images";
     try {
-      images.extract(page, pageNumber, new EmbeddedImageExtractor.Sink() {
+      extractor.extract(page, pageNumber, new EmbeddedImageExtractor.Sink() {
         @Override
         public void image(int p, String streamHash, String name, EncodedImage image) {
           out.image(PdfElement.embeddedImage(documentId, source, p, pageCount, streamHash, name, image,
-              settings.maxImageSide(), hasText));
+              settings.maxImageSide()));
           outcome.embeddedImages++;
         }
 
         @Override
-        public void skipped(int p, String element, ErrorKind kind, String message) {
-          out.deadLetter(DeadLetter.forElement(source, documentId, DeadLetter.STAGE_IMAGES, kind, message, p, element));
-          outcome.deadLetters++;
+        public void skipped(int p, String what, ErrorKind kind, String message) {
+          element(out, outcome, source, documentId, DeadLetter.STAGE_IMAGES, kind, message, p, what);
         }
       });
     } catch (OutOfMemoryError e) {
-      out.deadLetter(DeadLetter.forElement(source, documentId, DeadLetter.STAGE_IMAGES, ErrorKind.OUT_OF_MEMORY,
-          "image extraction ran out of memory: " + e.getMessage(), pageNumber, "page " + pageNumber + " images"));
-      outcome.deadLetters++;
+      element(out, outcome, source, documentId, DeadLetter.STAGE_IMAGES, ErrorKind.OUT_OF_MEMORY,
+          "image extraction ran out of memory: " + e.getMessage(), pageNumber, element);
     } catch (IOException | RuntimeException e) {
       if (e instanceof Deadline.Exceeded) {
         throw (Deadline.Exceeded) e;
       }
-      out.deadLetter(DeadLetter.forElement(source, documentId, DeadLetter.STAGE_IMAGES, ErrorKind.IMAGE_FAILED,
-          describe(e), pageNumber, "page " + pageNumber + " images"));
-      outcome.deadLetters++;
+      element(out, outcome, source, documentId, DeadLetter.STAGE_IMAGES, ErrorKind.IMAGE_FAILED, describe(e),
+          pageNumber, element);
     }
   }
 
-  private static void failFile(SplitOutput out, DocumentOutcome outcome, DeadLetter deadLetter) {
-    out.deadLetter(deadLetter);
+  /** A failure to open: of the whole file, or (for a task) of the task's pages only. */
+  private static void fail(SplitOutput out, DocumentOutcome outcome, String source, String documentId, String task,
+      ErrorKind kind, String message) {
+    if (task == null) {
+      out.deadLetter(DeadLetter.forFile(source, documentId, DeadLetter.STAGE_OPEN, kind, message));
+      outcome.failed = true;
+    } else {
+      out.deadLetter(DeadLetter.forElement(source, documentId, DeadLetter.STAGE_OPEN, kind, message, 0, task));
+    }
     outcome.deadLetters++;
-    outcome.failed = true;
+  }
+
+  private static void element(SplitOutput out, DocumentOutcome outcome, String source, String documentId,
+      String stage, ErrorKind kind, String message, int page, String element) {
+    out.deadLetter(DeadLetter.forElement(source, documentId, stage, kind, message, page, element));
+    outcome.deadLetters++;
+  }
+
+  private static void closeFailed(String source, String documentId, SplitOutput out, DocumentOutcome outcome,
+      IOException e) {
+    // the elements were already emitted; say that cleanup failed
+    element(out, outcome, source, documentId, DeadLetter.STAGE_OPEN, ErrorKind.IO_ERROR,
+        "closing the document failed: " + describe(e), 0, "document cleanup");
   }
 
   private static String describe(Throwable e) {

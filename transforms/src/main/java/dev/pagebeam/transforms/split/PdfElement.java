@@ -152,8 +152,7 @@ public final class PdfElement implements Serializable {
       String imageStreamHash,
       String imageName,
       EncodedImage image,
-      int maxSide,
-      boolean pageHasText) {
+      int maxSide) {
     return new PdfElement(
         ElementIds.embeddedImage(documentId, imageStreamHash, maxSide),
         documentId,
@@ -162,7 +161,7 @@ public final class PdfElement implements Serializable {
         pageCount,
         ElementType.EMBEDDED_IMAGE,
         imageStreamHash,
-        pageHasText,
+        false,
         null,
         0,
         0,
@@ -206,6 +205,7 @@ public final class PdfElement implements Serializable {
     return contentHash;
   }
 
+  /** For page thumbnails: whether the page has a text layer (false for scans). False for others. */
   public boolean pageHasText() {
     return pageHasText;
   }

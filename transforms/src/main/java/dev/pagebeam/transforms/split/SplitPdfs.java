@@ -31,13 +31,10 @@ import org.apache.beam.sdk.values.TupleTagList;
  * }</pre>
  *
  * <p>Steps: MatchFiles (paths only are shuffled, never PDF bytes) -> ExtractPages (one PDFBox
- * pass per document) -> ChunkPageText.
+ * pass per document; a document longer than {@code pagesPerTask} pages is cut into page ranges)
+ * -> ExtractPageRanges (the ranges, spread over workers) -> ChunkPageText.
  */
 public final class SplitPdfs extends PTransform<PCollection<String>, SplitPdfs.Result> {
-  private static final TupleTag<PageText> PAGE_TEXTS = new TupleTag<PageText>() {};
-  private static final TupleTag<PdfElement> IMAGES = new TupleTag<PdfElement>() {};
-  private static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<DeadLetter>() {};
-
   private final SplitSettings settings;
 
   private SplitPdfs(SplitSettings settings) {
@@ -59,22 +56,40 @@ public final class SplitPdfs extends PTransform<PCollection<String>, SplitPdfs.R
         // Spread files over workers; only metadata (path, size) is shuffled.
         .apply("SpreadFiles", Reshuffle.viaRandomKey());
 
-    PCollectionTuple extracted = files.apply("ExtractPages",
-        ParDo.of(new ExtractPdfPagesFn(settings, PAGE_TEXTS, IMAGES, DEAD_LETTERS))
-            .withOutputTags(PAGE_TEXTS, TupleTagList.of(IMAGES).and(DEAD_LETTERS)));
-    extracted.get(PAGE_TEXTS).setCoder(PageText.PageTextCoder.of());
-    extracted.get(IMAGES).setCoder(PdfElement.ElementCoder.of());
-    extracted.get(DEAD_LETTERS).setCoder(DeadLetter.DeadLetterCoder.of());
+    TupleTagList outputs = TupleTagList.of(SplitOutputs.IMAGES).and(SplitOutputs.DEAD_LETTERS);
+    PCollectionTuple whole = files.apply("ExtractPages",
+        ParDo.of(new ExtractPdfPagesFn(settings)).withOutputTags(SplitOutputs.PAGE_TEXTS,
+            outputs.and(SplitOutputs.TASKS)));
+    setCoders(whole);
+    whole.get(SplitOutputs.TASKS).setCoder(DocumentTask.TaskCoder.of());
 
-    PCollectionTuple chunked = extracted.get(PAGE_TEXTS).apply("ChunkPageText", ChunkPageText.with(settings));
+    // Long documents come back as page-range tasks: spread them too (a path and two numbers each).
+    PCollectionTuple ranges = whole.get(SplitOutputs.TASKS)
+        .apply("SpreadPageRanges", Reshuffle.viaRandomKey())
+        .apply("ExtractPageRanges", ParDo.of(new ExtractPageRangeFn(settings))
+            .withOutputTags(SplitOutputs.PAGE_TEXTS, outputs));
+    setCoders(ranges);
+
+    PCollectionTuple chunked = PCollectionList.of(whole.get(SplitOutputs.PAGE_TEXTS))
+        .and(ranges.get(SplitOutputs.PAGE_TEXTS))
+        .apply("PageTexts", Flatten.pCollections())
+        .apply("ChunkPageText", ChunkPageText.with(settings));
 
     PCollection<PdfElement> elements = PCollectionList.of(chunked.get(ChunkPageText.CHUNKS))
-        .and(extracted.get(IMAGES))
+        .and(whole.get(SplitOutputs.IMAGES))
+        .and(ranges.get(SplitOutputs.IMAGES))
         .apply("Elements", Flatten.pCollections());
-    PCollection<DeadLetter> deadLetters = PCollectionList.of(extracted.get(DEAD_LETTERS))
+    PCollection<DeadLetter> deadLetters = PCollectionList.of(whole.get(SplitOutputs.DEAD_LETTERS))
+        .and(ranges.get(SplitOutputs.DEAD_LETTERS))
         .and(chunked.get(ChunkPageText.DEAD_LETTERS))
         .apply("DeadLetters", Flatten.pCollections());
     return new Result(patterns.getPipeline(), elements, deadLetters);
+  }
+
+  private static void setCoders(PCollectionTuple tuple) {
+    tuple.get(SplitOutputs.PAGE_TEXTS).setCoder(PageText.PageTextCoder.of());
+    tuple.get(SplitOutputs.IMAGES).setCoder(PdfElement.ElementCoder.of());
+    tuple.get(SplitOutputs.DEAD_LETTERS).setCoder(DeadLetter.DeadLetterCoder.of());
   }
 
   /** The split's two outputs: elements and dead letters. */

@@ -2,10 +2,11 @@ package dev.pagebeam.transforms.split;
 
 import dev.pagebeam.transforms.model.ModelLocation;
 import java.io.Serializable;
+import java.util.function.Consumer;
 
 /**
  * How PDFs are split: chunk sizes, image sizes and the resource limits that keep hostile files
- * from exhausting memory or time. Immutable; every {@code withX} validates its value.
+ * from exhausting memory or time. Immutable; every {@code withX} returns a validated copy.
  */
 public final class SplitSettings implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -18,58 +19,47 @@ public final class SplitSettings implements Serializable {
   public static final long DEFAULT_MAX_IMAGE_PIXELS = 25_000_000L;
   public static final int DEFAULT_MEMORY_PER_DOCUMENT_MB = 64;
   public static final int DEFAULT_SECONDS_PER_DOCUMENT = 600;
+  public static final int DEFAULT_PAGES_PER_TASK = 64;
 
-  private final ModelLocation tokenizerModel;
-  private final int maxTokens;
-  private final int overlapTokens;
-  private final boolean pageImages;
-  private final int thumbnailSide;
-  private final boolean embeddedImages;
-  private final int minImageSize;
-  private final int maxImageSide;
-  private final long maxImagePixels;
-  private final int memoryPerDocumentMb;
-  private final int secondsPerDocument;
+  private ModelLocation tokenizerModel = ModelLocation.bundled(ModelLocation.DEFAULT_MODEL);
+  private boolean text = true;
+  private int maxTokens = DEFAULT_MAX_TOKENS;
+  private int overlapTokens = DEFAULT_OVERLAP_TOKENS;
+  private boolean pageImages = true;
+  private int thumbnailSide = DEFAULT_THUMBNAIL_SIDE;
+  private boolean embeddedImages = true;
+  private int minImageSize = DEFAULT_MIN_IMAGE_SIZE;
+  private int maxImageSide = DEFAULT_MAX_IMAGE_SIDE;
+  private long maxImagePixels = DEFAULT_MAX_IMAGE_PIXELS;
+  private int memoryPerDocumentMb = DEFAULT_MEMORY_PER_DOCUMENT_MB;
+  private int secondsPerDocument = DEFAULT_SECONDS_PER_DOCUMENT;
+  private int pagesPerTask = DEFAULT_PAGES_PER_TASK;
 
-  private SplitSettings(
-      ModelLocation tokenizerModel,
-      int maxTokens,
-      int overlapTokens,
-      boolean pageImages,
-      int thumbnailSide,
-      boolean embeddedImages,
-      int minImageSize,
-      int maxImageSide,
-      long maxImagePixels,
-      int memoryPerDocumentMb,
-      int secondsPerDocument) {
-    this.tokenizerModel = tokenizerModel;
-    this.maxTokens = maxTokens;
-    this.overlapTokens = overlapTokens;
-    this.pageImages = pageImages;
-    this.thumbnailSide = thumbnailSide;
-    this.embeddedImages = embeddedImages;
-    this.minImageSize = minImageSize;
-    this.maxImageSide = maxImageSide;
-    this.maxImagePixels = maxImagePixels;
-    this.memoryPerDocumentMb = memoryPerDocumentMb;
-    this.secondsPerDocument = secondsPerDocument;
-    validate();
-  }
+  private SplitSettings() {}
 
   public static SplitSettings defaults() {
-    return new SplitSettings(
-        ModelLocation.bundled(ModelLocation.DEFAULT_MODEL),
-        DEFAULT_MAX_TOKENS,
-        DEFAULT_OVERLAP_TOKENS,
-        true,
-        DEFAULT_THUMBNAIL_SIDE,
-        true,
-        DEFAULT_MIN_IMAGE_SIZE,
-        DEFAULT_MAX_IMAGE_SIDE,
-        DEFAULT_MAX_IMAGE_PIXELS,
-        DEFAULT_MEMORY_PER_DOCUMENT_MB,
-        DEFAULT_SECONDS_PER_DOCUMENT);
+    return new SplitSettings();
+  }
+
+  /** A validated copy with {@code change} applied; the fields are only written here. */
+  private SplitSettings with(Consumer<SplitSettings> change) {
+    SplitSettings copy = new SplitSettings();
+    copy.tokenizerModel = tokenizerModel;
+    copy.text = text;
+    copy.maxTokens = maxTokens;
+    copy.overlapTokens = overlapTokens;
+    copy.pageImages = pageImages;
+    copy.thumbnailSide = thumbnailSide;
+    copy.embeddedImages = embeddedImages;
+    copy.minImageSize = minImageSize;
+    copy.maxImageSide = maxImageSide;
+    copy.maxImagePixels = maxImagePixels;
+    copy.memoryPerDocumentMb = memoryPerDocumentMb;
+    copy.secondsPerDocument = secondsPerDocument;
+    copy.pagesPerTask = pagesPerTask;
+    change.accept(copy);
+    copy.validate();
+    return copy;
   }
 
   private void validate() {
@@ -102,40 +92,64 @@ public final class SplitSettings implements Serializable {
     if (secondsPerDocument < 1) {
       throw new IllegalArgumentException("--secondsPerDocument=" + secondsPerDocument + " must be at least 1");
     }
+    if (pagesPerTask < 1) {
+      throw new IllegalArgumentException("--pagesPerTask=" + pagesPerTask + " must be at least 1");
+    }
   }
 
   public SplitSettings withTokenizerModel(ModelLocation model) {
-    return new SplitSettings(model, maxTokens, overlapTokens, pageImages, thumbnailSide, embeddedImages,
-        minImageSize, maxImageSide, maxImagePixels, memoryPerDocumentMb, secondsPerDocument);
+    return with(s -> s.tokenizerModel = model);
+  }
+
+  /** Whether page text is extracted and chunked at all (off only to measure images alone). */
+  public SplitSettings withText(boolean enabled) {
+    return with(s -> s.text = enabled);
   }
 
   public SplitSettings withChunking(int maxTokens, int overlapTokens) {
-    return new SplitSettings(tokenizerModel, maxTokens, overlapTokens, pageImages, thumbnailSide, embeddedImages,
-        minImageSize, maxImageSide, maxImagePixels, memoryPerDocumentMb, secondsPerDocument);
+    return with(s -> {
+      s.maxTokens = maxTokens;
+      s.overlapTokens = overlapTokens;
+    });
   }
 
   public SplitSettings withPageImages(boolean enabled, int thumbnailSide) {
-    return new SplitSettings(tokenizerModel, maxTokens, overlapTokens, enabled, thumbnailSide, embeddedImages,
-        minImageSize, maxImageSide, maxImagePixels, memoryPerDocumentMb, secondsPerDocument);
+    return with(s -> {
+      s.pageImages = enabled;
+      s.thumbnailSide = thumbnailSide;
+    });
   }
 
   public SplitSettings withEmbeddedImages(boolean enabled, int minImageSize, int maxImageSide) {
-    return new SplitSettings(tokenizerModel, maxTokens, overlapTokens, pageImages, thumbnailSide, enabled,
-        minImageSize, maxImageSide, maxImagePixels, memoryPerDocumentMb, secondsPerDocument);
+    return with(s -> {
+      s.embeddedImages = enabled;
+      s.minImageSize = minImageSize;
+      s.maxImageSide = maxImageSide;
+    });
   }
 
   public SplitSettings withMaxImagePixels(long maxImagePixels) {
-    return new SplitSettings(tokenizerModel, maxTokens, overlapTokens, pageImages, thumbnailSide, embeddedImages,
-        minImageSize, maxImageSide, maxImagePixels, memoryPerDocumentMb, secondsPerDocument);
+    return with(s -> s.maxImagePixels = maxImagePixels);
   }
 
   public SplitSettings withLimits(int memoryPerDocumentMb, int secondsPerDocument) {
-    return new SplitSettings(tokenizerModel, maxTokens, overlapTokens, pageImages, thumbnailSide, embeddedImages,
-        minImageSize, maxImageSide, maxImagePixels, memoryPerDocumentMb, secondsPerDocument);
+    return with(s -> {
+      s.memoryPerDocumentMb = memoryPerDocumentMb;
+      s.secondsPerDocument = secondsPerDocument;
+    });
+  }
+
+  /** Documents with more pages are split into tasks of this many pages, run in parallel. */
+  public SplitSettings withPagesPerTask(int pages) {
+    return with(s -> s.pagesPerTask = pages);
   }
 
   public ModelLocation tokenizerModel() {
     return tokenizerModel;
+  }
+
+  public boolean text() {
+    return text;
   }
 
   /** Most tokens in one chunk, special tokens included. */
@@ -181,15 +195,20 @@ public final class SplitSettings implements Serializable {
     return memoryPerDocumentMb;
   }
 
+  /** Time limit of one document, or of each task of a document longer than {@link #pagesPerTask}. */
   public int secondsPerDocument() {
     return secondsPerDocument;
   }
 
+  public int pagesPerTask() {
+    return pagesPerTask;
+  }
+
   @Override
   public String toString() {
-    return "SplitSettings{model=" + tokenizerModel + ", maxTokens=" + maxTokens + ", overlap=" + overlapTokens
-        + ", pageImages=" + pageImages + "@" + thumbnailSide + "px, embeddedImages=" + embeddedImages + " ["
-        + minImageSize + ".." + maxImageSide + "px, <=" + maxImagePixels + " px], memory=" + memoryPerDocumentMb
-        + "MB, time=" + secondsPerDocument + "s}";
+    return "SplitSettings{model=" + tokenizerModel + ", text=" + text + ", maxTokens=" + maxTokens + ", overlap="
+        + overlapTokens + ", pageImages=" + pageImages + "@" + thumbnailSide + "px, embeddedImages=" + embeddedImages
+        + " [" + minImageSize + ".." + maxImageSide + "px, <=" + maxImagePixels + " px], memory="
+        + memoryPerDocumentMb + "MB, time=" + secondsPerDocument + "s, pagesPerTask=" + pagesPerTask + "}";
   }
 }

@@ -11,12 +11,36 @@ final class Collected implements SplitOutput {
   final List<PageText> texts = new ArrayList<>();
   final List<PdfElement> images = new ArrayList<>();
   final List<DeadLetter> deadLetters = new ArrayList<>();
+  final List<DocumentTask> tasks = new ArrayList<>();
   DocumentOutcome outcome;
 
   static Collected split(String name, byte[] pdf, SplitSettings settings) {
     Collected c = new Collected();
     c.outcome = new PdfDocumentSplitter(settings)
         .split(name, Channels.newChannel(new ByteArrayInputStream(pdf)), pdf.length, c);
+    return c;
+  }
+
+  /** Plans a long document into tasks and runs each of them, as the pipeline does. */
+  static Collected splitWithTasks(String name, byte[] pdf, SplitSettings settings) {
+    Collected c = planOnly(name, pdf, settings);
+    PdfDocumentSplitter splitter = new PdfDocumentSplitter(settings);
+    for (DocumentTask task : c.tasks) {
+      splitter.runTask(task, Channels.newChannel(new ByteArrayInputStream(pdf)), c);
+    }
+    return c;
+  }
+
+  static Collected planOnly(String name, byte[] pdf, SplitSettings settings) {
+    Collected c = new Collected();
+    c.outcome = new PdfDocumentSplitter(settings)
+        .split(name, Channels.newChannel(new ByteArrayInputStream(pdf)), pdf.length, c, c.tasks::add);
+    return c;
+  }
+
+  static Collected runTask(DocumentTask task, byte[] pdf, SplitSettings settings) {
+    Collected c = new Collected();
+    c.outcome = new PdfDocumentSplitter(settings).runTask(task, Channels.newChannel(new ByteArrayInputStream(pdf)), c);
     return c;
   }
 

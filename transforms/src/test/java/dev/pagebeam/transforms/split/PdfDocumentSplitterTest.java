@@ -159,13 +159,50 @@ class PdfDocumentSplitterTest {
   }
 
   @Test
-  void documentOverItsTimeLimitEndsAsTimeoutDeadLetter() throws Exception {
+  void documentOverItsTimeLimitEndsWithATimeoutDeadLetterForThePagesNotDone() throws Exception {
     byte[] pdf = TestPdfs.slowPage(400_000);
     Collected c = Collected.split("slow.pdf", pdf, DEFAULTS.withLimits(64, 1));
-    assertThat(c.outcome.failed()).isTrue();
-    assertThat(c.deadLetters).anySatisfy(d -> {
+    assertThat(c.deadLetters).singleElement().satisfies(d -> {
       assertThat(d.getErrorKind()).isEqualTo(ErrorKind.TIMEOUT);
       assertThat(d.getMessage()).contains("--secondsPerDocument");
+      assertThat(d.getElement()).matches("pages [1-3]-3");
+      assertThat(d.getFile()).isEqualTo("slow.pdf");
+    });
+    assertThat(c.outcome.pages()).isLessThan(3);
+  }
+
+  @Test
+  void longDocumentsSplitIntoTasksGiveExactlyTheElementsOfAWholeSplit() throws Exception {
+    String[] pages = new String[9];
+    for (int i = 0; i < pages.length; i++) {
+      pages[i] = page(i + 1);
+    }
+    byte[] text = TestPdfs.text(pages);
+    Collected whole = Collected.split("long.pdf", text, DEFAULTS);
+    Collected tasks = Collected.splitWithTasks("long.pdf", text, DEFAULTS.withPagesPerTask(4));
+    assertThat(tasks.tasks).extracting(DocumentTask::describe)
+        .containsExactly("pages 1-4", "pages 5-8", "pages 9-9", "images of pages 1-9");
+    assertThat(tasks.images).extracting(PdfElement::getId)
+        .containsExactlyInAnyOrderElementsOf(whole.images.stream().map(PdfElement::getId).collect(Collectors.toList()));
+    assertThat(tasks.texts).containsExactlyInAnyOrderElementsOf(whole.texts);
+
+    // images are deduplicated across the whole document, not per range
+    Collected imageTasks = Collected.splitWithTasks("images.pdf", TestPdfs.images(), DEFAULTS.withPagesPerTask(1));
+    assertThat(imageTasks.ofType(ElementType.EMBEDDED_IMAGE)).hasSize(3);
+    assertThat(imageTasks.ofType(ElementType.PAGE_IMAGE)).hasSize(3);
+  }
+
+  @Test
+  void aTaskWhoseFileChangedIsRefusedWithADeadLetter() throws Exception {
+    byte[] pdf = TestPdfs.text(page(1), page(2), page(3));
+    Collected planned = Collected.planOnly("moving.pdf", pdf, DEFAULTS.withPagesPerTask(2));
+    DocumentTask first = planned.tasks.get(0);
+    Collected ran = Collected.runTask(first, TestPdfs.text(page(1), page(2), "edited"), DEFAULTS);
+    assertThat(ran.images).isEmpty();
+    assertThat(ran.deadLetters).singleElement().satisfies(d -> {
+      assertThat(d.getErrorKind()).isEqualTo(ErrorKind.IO_ERROR);
+      assertThat(d.getMessage()).contains("changed");
+      assertThat(d.getElement()).isEqualTo("pages 1-2");
     });
   }
 

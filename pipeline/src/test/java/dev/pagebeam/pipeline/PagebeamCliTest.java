@@ -1,0 +1,78 @@
+package dev.pagebeam.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PagebeamCliTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return PagebeamCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String stderr() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void helpListsEveryOptionWithItsDefault() {
+    assertThat(run("--help")).isZero();
+    for (PagebeamCli.OptionDoc o : PagebeamCli.optionDocs()) {
+      assertThat(stdout()).contains("--" + o.name + "=" + (o.defaultValue.isEmpty() ? "..." : o.defaultValue));
+    }
+    assertThat(PagebeamCli.optionDocs()).hasSize(15);
+    assertThat(stdout()).contains("ingest").contains("bench-split");
+  }
+
+  @Test
+  void readmeConfigurationTableMatchesTheOptions() throws Exception {
+    Path readme = Path.of("..", "README.md");
+    String text = Files.readString(readme);
+    assertThat(text).as("README.md's Configuration table is `bin/pagebeam options-table` verbatim")
+        .contains(PagebeamCli.optionsTable());
+  }
+
+  @Test
+  void unknownOptionIsAUsageErrorThatSaysWhatIsWrong() {
+    assertThat(run("ingest", "--maxTokenz=128")).isEqualTo(2);
+    assertThat(stderr()).contains("maxTokenz").contains("--help");
+  }
+
+  @Test
+  void unknownCommandIsAUsageError() {
+    assertThat(run("injest")).isEqualTo(2);
+    assertThat(stderr()).contains("unknown command 'injest'");
+  }
+
+  @Test
+  void inputThatMatchesNothingFailsBeforeAnythingRuns(@TempDir Path dir) {
+    assertThat(run("ingest", "--input=" + dir + "/nothing-here/*.pdf", "--output=" + dir.resolve("out"))).isEqualTo(2);
+    assertThat(stderr()).contains("matches no files").contains("nothing-here");
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void invalidSettingsAreRejectedWithTheOptionName(@TempDir Path dir) {
+    assertThat(run("ingest", "--overlapTokens=200", "--output=" + dir)).isEqualTo(2);
+    assertThat(stderr()).contains("--overlapTokens=200").contains("half of --maxTokens");
+  }
+
+  @Test
+  void unknownModelNamesTheBundledOnes(@TempDir Path dir) {
+    assertThat(run("ingest", "--model=bge-large", "--output=" + dir)).isEqualTo(2);
+    assertThat(stderr()).contains("bge-large").contains("bge-small-en-v1.5-q").contains("directory");
+  }
+}
