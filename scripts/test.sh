@@ -31,6 +31,14 @@ if s["page_images"] != s["pages"]:
     problems.append(f"page_images={s['page_images']} != pages={s['pages']}")
 if s["files_seen"] != s["files_ok"] + s["files_failed"]:
     problems.append("files_seen != files_ok + files_failed")
+if s["dimension"] != 384:
+    problems.append(f"dimension={s['dimension']}, expected 384 for the default model")
+encoded_images = s["page_images"] + s["embedded_images"] - s["images_without_encoder"]
+if s["vectors_written"] != s["text_chunks"] + encoded_images:
+    problems.append(f"vectors_written={s['vectors_written']} != text_chunks + encoded images "
+                    f"({s['text_chunks']} + {encoded_images})")
+if s["truncated_chunks"] != 0:
+    problems.append(f"truncated_chunks={s['truncated_chunks']}")
 if problems:
     sys.exit("quick start check failed: " + "; ".join(problems))
 print("quick start check passed")

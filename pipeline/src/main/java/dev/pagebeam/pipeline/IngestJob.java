@@ -1,6 +1,19 @@
 package dev.pagebeam.pipeline;
 
+import dev.pagebeam.io.SinkFailure;
+import dev.pagebeam.io.VectorRecord;
+import dev.pagebeam.io.files.FileVectorSink;
+import dev.pagebeam.transforms.encode.EmbeddedElement;
+import dev.pagebeam.transforms.encode.EncodePdfElements;
+import dev.pagebeam.transforms.encode.EncodeSettings;
+import dev.pagebeam.transforms.model.DeviceRequest;
+import dev.pagebeam.transforms.model.EmbeddingModel;
 import dev.pagebeam.transforms.model.ModelLocation;
+import dev.pagebeam.transforms.model.ModelManifest;
+import dev.pagebeam.transforms.model.ModelSpec;
+import dev.pagebeam.transforms.split.DeadLetter;
+import dev.pagebeam.transforms.split.ErrorKind;
+import dev.pagebeam.transforms.split.PdfElement;
 import dev.pagebeam.transforms.split.SplitCounters;
 import dev.pagebeam.transforms.split.SplitPdfs;
 import dev.pagebeam.transforms.split.SplitSettings;
@@ -11,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
@@ -19,16 +33,21 @@ import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ingest job: PDFs -> elements, written for inspection, and dead letters. Everything that can
- * be checked is checked before the pipeline starts: options, the model's tokenizer, and that every
- * input pattern matches at least one file.
+ * The ingest job: PDFs -> elements -> vectors -> the file sink, plus dead letters. Everything that
+ * can be checked is checked before the pipeline starts: options, the model (it is loaded once to
+ * check its files, graph, dimension and device), that chunks fit the model, that the output does
+ * not hold another model's vectors, and that every input pattern matches a file.
  */
 public final class IngestJob {
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
@@ -38,12 +57,30 @@ public final class IngestJob {
   private final SplitSettings settings;
   private final List<String> patterns;
   private final int fileCount;
+  private final ModelFacts model;
+  private final EncodeSettings encode;
 
-  private IngestJob(PagebeamOptions options, SplitSettings settings, List<String> patterns, int fileCount) {
+  /** What the launcher learned about the model by loading it. */
+  static final class ModelFacts {
+    final String id;
+    final int dimension;
+    final boolean encodesImages;
+
+    ModelFacts(String id, int dimension, boolean encodesImages) {
+      this.id = id;
+      this.dimension = dimension;
+      this.encodesImages = encodesImages;
+    }
+  }
+
+  private IngestJob(PagebeamOptions options, SplitSettings settings, List<String> patterns, int fileCount,
+      ModelFacts model, EncodeSettings encode) {
     this.options = options;
     this.settings = settings;
     this.patterns = patterns;
     this.fileCount = fileCount;
+    this.model = model;
+    this.encode = encode;
   }
 
   /** Validates the configuration and resolves the inputs; throws with what to do when it can't work. */
@@ -52,7 +89,15 @@ public final class IngestJob {
     SplitSettings settings = splitSettings(options);
     List<String> patterns = inputPatterns(options.getInput());
     int files = countMatches(patterns);
-    return new IngestJob(options, settings, patterns, files);
+    if (!options.getEncode()) {
+      return new IngestJob(options, settings, patterns, files, null, null);
+    }
+    ModelSpec spec = modelSpec(options);
+    ModelFacts facts = checkModel(spec, settings);
+    EncodeSettings encode = new EncodeSettings(spec, options.getTextBatchSize(), options.getImageBatchSize(),
+        options.getMaxBatchTokens(), encoderShards(options), options.getMaxBufferingSeconds());
+    FileVectorSink.prepare(options.getOutput(), facts.id, facts.dimension, options.getRecreate());
+    return new IngestJob(options, settings, patterns, files, facts, encode);
   }
 
   public static SplitSettings splitSettings(PagebeamOptions o) {
@@ -64,6 +109,52 @@ public final class IngestJob {
         .withMaxImagePixels(o.getMaxImagePixels())
         .withLimits(o.getMemoryPerDocumentMb(), o.getSecondsPerDocument())
         .withPagesPerTask(o.getPagesPerTask());
+  }
+
+  static ModelSpec modelSpec(PagebeamOptions o) {
+    if (o.getCudaMemoryLimitMb() < 0) {
+      throw new IllegalArgumentException("--cudaMemoryLimitMb=" + o.getCudaMemoryLimitMb() + " must be 0 or more");
+    }
+    return new ModelSpec(ModelLocation.parse(o.getModel()), DeviceRequest.parse(o.getDevice()), o.getCpuThreads(),
+        o.getCudaMemoryLimitMb() * 1024L * 1024L);
+  }
+
+  /**
+   * Loads the model once, here, so that a missing file, a broken graph, a wrong dimension or an
+   * unavailable CUDA stops the job before any PDF is read; then unloads it (the workers load it
+   * once each).
+   */
+  static ModelFacts checkModel(ModelSpec spec, SplitSettings settings) throws IOException {
+    try (EmbeddingModel loaded = EmbeddingModel.load(spec)) {
+      ModelManifest m = loaded.manifest();
+      int prefixTokens = m.documentPrefix().isEmpty() ? 0
+          : loaded.tokenizer().countWithSpecialTokens(m.documentPrefix()) - loaded.tokenizer().specialTokens();
+      if (settings.maxTokens() + prefixTokens > m.maxTokens()) {
+        throw new IllegalArgumentException("--maxTokens=" + settings.maxTokens()
+            + (prefixTokens > 0 ? " (plus " + prefixTokens + " tokens of document prefix)" : "")
+            + " is more than model " + m.id() + " takes (" + m.maxTokens() + " tokens): its chunks would be cut."
+            + " Use --maxTokens=" + (m.maxTokens() - prefixTokens) + " or less.");
+      }
+      if (!m.encodesImages()) {
+        LOG.warn("model {} encodes text only: page thumbnails and embedded images are not encoded; they are counted"
+            + " as images_without_encoder (use a CLIP-family model to search images)", m.id());
+      }
+      return new ModelFacts(m.id(), loaded.dimension(), m.encodesImages());
+    }
+  }
+
+  /** At least the runner's parallelism, so every worker thread has keys to batch. */
+  static int encoderShards(PagebeamOptions options) {
+    int parallelism = options.as(DirectOptions.class).getTargetParallelism();
+    int shards = options.getEncoderShards();
+    if (shards == 0) {
+      return parallelism;
+    }
+    if (shards < parallelism) {
+      throw new IllegalArgumentException("--encoderShards=" + shards + " is below the runner's parallelism ("
+          + parallelism + "): some workers would have no batches. Use at least " + parallelism + ", or 0.");
+    }
+    return shards;
   }
 
   /** A local directory stands for every PDF below it. */
@@ -118,21 +209,52 @@ public final class IngestJob {
     SplitPdfs.Result split = pipeline
         .apply("Inputs", Create.of(patterns))
         .apply("SplitPdfs", SplitPdfs.with(settings));
-    split.elements()
-        .apply("ElementToJson", MapElements.into(TypeDescriptors.strings()).via(Json::element))
-        .apply("WriteElements", TextIO.write().to(out + "/elements/elements").withSuffix(".jsonl"));
+    List<PCollection<DeadLetter>> deadLetters = new ArrayList<>(List.of(split.deadLetters()));
+    if (options.getWriteElements()) {
+      split.elements()
+          .apply("ElementToJson", MapElements.into(TypeDescriptors.strings()).via(Json::element))
+          .apply("WriteElements", TextIO.write().to(out + "/elements/elements").withSuffix(".jsonl"));
+    }
     if (options.getWriteImages()) {
       split.elements().apply("WriteImages", new WriteImageFiles(out));
     }
-    split.deadLetters()
+    if (encode != null) {
+      EncodePdfElements.Result encoded = split.elements().apply("EncodePdfElements", EncodePdfElements.with(encode));
+      deadLetters.add(encoded.deadLetters());
+      boolean imageFiles = options.getWriteImages();
+      PCollection<SinkFailure> failed = encoded.embedded()
+          .apply("ToVectorRecord", MapElements.into(TypeDescriptor.of(VectorRecord.class))
+              .via((EmbeddedElement e) -> toRecord(e, out, imageFiles)))
+          .setCoder(VectorRecord.RecordCoder.of())
+          .apply("WriteVectors", FileVectorSink.write(out, model.dimension));
+      deadLetters.add(failed.apply("SinkFailureToDeadLetter",
+          MapElements.into(TypeDescriptor.of(DeadLetter.class)).via(IngestJob::toDeadLetter))
+          .setCoder(DeadLetter.DeadLetterCoder.of()));
+    }
+    PCollectionList.of(deadLetters)
+        .apply("AllDeadLetters", Flatten.pCollections())
         .apply("DeadLetterToJson", MapElements.into(TypeDescriptors.strings()).via(Json::deadLetter))
         .apply("WriteDeadLetters", TextIO.write().to(out + "/dead-letters/dead-letters").withSuffix(".jsonl"));
+  }
+
+  /** The sink record of an encoded element; images point at their file when one is written. */
+  static VectorRecord toRecord(EmbeddedElement e, String output, boolean imageFiles) {
+    PdfElement el = e.element();
+    String ref = el.getType().isImage() && imageFiles ? output + "/" + Json.imageFileName(el) : el.sourceRef();
+    return new VectorRecord(el.getId(), el.getDocumentId(), el.getType().label(), el.getSource(), el.getPage(),
+        el.getText(), ref, el.getContentHash(), e.modelId(), e.vector());
+  }
+
+  static DeadLetter toDeadLetter(SinkFailure f) {
+    return DeadLetter.forElement(f.source(), f.documentId(), "sink", ErrorKind.SINK_FAILED, f.reason(), f.page(),
+        f.type() + " " + f.recordId());
   }
 
   /** Runs to completion, logging progress every few seconds, and returns the summary. */
   public Summary run() throws IOException {
     removePreviousOutput(options.getOutput());
-    LOG.info("ingest: {} files from {} -> {} ({})", fileCount, patterns, options.getOutput(), settings);
+    LOG.info("ingest: {} files from {} -> {} ({}{})", fileCount, patterns, options.getOutput(), settings,
+        encode == null ? ", split only" : ", " + encode);
     Pipeline pipeline = Pipeline.create(options);
     build(pipeline);
     long started = System.nanoTime();
@@ -141,18 +263,22 @@ public final class IngestJob {
     while ((state = result.waitUntilFinish(Duration.standardSeconds(PROGRESS_SECONDS))) == null
         || !state.isTerminal()) {
       Map<String, Long> c = Summary.counters(result);
-      LOG.info("progress: {}/{} files, {} pages, {} chunks, {} images, {} dead letters, {} s",
+      LOG.info("progress: {}/{} files, {} pages, {} chunks, {} images, {} vectors, {} dead letters, {} s",
           c.get(SplitCounters.FILES_SEEN), fileCount, c.get(SplitCounters.PAGES), c.get(SplitCounters.TEXT_CHUNKS),
-          c.get(SplitCounters.PAGE_IMAGES) + c.get(SplitCounters.EMBEDDED_IMAGES), c.get(SplitCounters.DEAD_LETTERS),
+          c.get(SplitCounters.PAGE_IMAGES) + c.get(SplitCounters.EMBEDDED_IMAGES),
+          c.getOrDefault(dev.pagebeam.io.SinkCounters.VECTORS_WRITTEN, 0L), c.get(SplitCounters.DEAD_LETTERS),
           (System.nanoTime() - started) / 1_000_000_000L);
     }
     if (state != PipelineResult.State.DONE) {
       throw new IllegalStateException("the pipeline ended in state " + state);
     }
-    return Summary.of(Summary.counters(result), (System.nanoTime() - started) / 1e9);
+    Map<String, Long> counters = Summary.counters(result);
+    return Summary.of(counters, (System.nanoTime() - started) / 1e9,
+        model == null ? null : model.id, model == null ? 0 : model.dimension);
   }
 
-  private static final Pattern OUR_SHARD = Pattern.compile("(elements|dead-letters)-\\d{5}-of-\\d{5}\\.jsonl");
+  private static final Pattern OUR_SHARD =
+      Pattern.compile("(elements|dead-letters|vectors)-\\d{5}-of-\\d{5}\\.jsonl");
   private static final Pattern OUR_IMAGE = Pattern.compile("[0-9a-f]{32}\\.(png|jpg)");
 
   /**
@@ -161,7 +287,8 @@ public final class IngestJob {
    */
   static void removePreviousOutput(String output) throws IOException {
     List<ResourceId> stale = new ArrayList<>();
-    for (String glob : List.of(output + "/elements/*", output + "/dead-letters/*", output + "/images/*")) {
+    for (String glob : List.of(output + "/elements/*", output + "/dead-letters/*", output + "/images/*",
+        output + "/vectors/*")) {
       MatchResult m = FileSystems.match(glob, EmptyMatchTreatment.ALLOW);
       if (m.status() != MatchResult.Status.OK) {
         continue;

@@ -40,6 +40,8 @@ public final class PagebeamCli {
     switch (command) {
       case "ingest":
         return ingest(rest, out, err);
+      case "inspect-model":
+        return inspectModel(rest, out, err);
       case "options-table":
         out.print(optionsTable());
         return OK;
@@ -70,6 +72,20 @@ public final class PagebeamCli {
       err.println("pagebeam ingest: the run failed: " + rootMessage(e));
       e.printStackTrace(err);
       return FAILED;
+    }
+  }
+
+  private static int inspectModel(String[] args, PrintStream out, PrintStream err) {
+    try {
+      PagebeamOptions options = parse(args);
+      InspectModel.print(IngestJob.modelSpec(options), out);
+      return OK;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      err.println("pagebeam inspect-model: " + e.getMessage());
+      return USAGE;
+    } catch (Exception e) {
+      err.println("pagebeam inspect-model: " + e.getMessage());
+      return USAGE;
     }
   }
 
@@ -119,9 +135,13 @@ public final class PagebeamCli {
     b.append("pagebeam: PDF corpora to vectors for multimodal retrieval, as an Apache Beam pipeline.\n\n");
     b.append("Usage: pagebeam COMMAND [--option=value ...]\n\n");
     b.append("Commands:\n");
-    b.append("  ingest        split PDFs into text chunks, page thumbnails and embedded images; write them\n");
-    b.append("                and the dead letters under --output, then print one SUMMARY line\n");
+    b.append("  ingest        split PDFs into text chunks, page thumbnails and embedded images, encode them\n");
+    b.append("                with the model, write the vectors and the dead letters under --output, then\n");
+    b.append("                print one SUMMARY line\n");
+    b.append("  inspect-model print a model's family, dimension, max tokens, pooling, graph inputs and outputs,\n");
+    b.append("                and the device it would run on (--model, --device)\n");
     b.append("  bench-split   benchmark: the split stage on the DirectRunner vs a bare 2-thread loop\n");
+    b.append("  bench-encode  benchmark: the encode stage vs a bare ONNX Runtime loop vs LangChain4j\n");
     b.append("  --help        this text\n\n");
     b.append("Options (ingest):\n");
     for (OptionDoc o : optionDocs()) {
@@ -178,7 +198,8 @@ public final class PagebeamCli {
   private static final List<String> ORDER = List.of(
       "input", "output", "model", "maxTokens", "overlapTokens", "pageImages", "thumbnailSize", "embeddedImages",
       "minImageSize", "maxImageSide", "maxImagePixels", "memoryPerDocumentMb", "secondsPerDocument", "pagesPerTask",
-      "writeImages");
+      "encode", "device", "cpuThreads", "cudaMemoryLimitMb", "textBatchSize", "imageBatchSize", "maxBatchTokens",
+      "encoderShards", "maxBufferingSeconds", "recreate", "writeElements", "writeImages");
 
   private static String defaultOf(Method m) {
     if (m.getAnnotation(Default.String.class) != null) {

@@ -1,5 +1,6 @@
 package dev.pagebeam.pipeline;
 
+import dev.pagebeam.transforms.encode.EncodeSettings;
 import dev.pagebeam.transforms.model.ModelLocation;
 import dev.pagebeam.transforms.split.SplitSettings;
 import java.util.List;
@@ -23,7 +24,7 @@ public interface PagebeamOptions extends PipelineOptions {
 
   void setInput(List<String> value);
 
-  @Description("Output directory: split elements (JSON lines), image files and dead letters.")
+  @Description("Output directory: vectors (JSON lines), image files, dead letters, and split elements if asked.")
   @Default.String("pagebeam-out")
   String getOutput();
 
@@ -104,6 +105,74 @@ public interface PagebeamOptions extends PipelineOptions {
   int getPagesPerTask();
 
   void setPagesPerTask(int value);
+
+  @Description("Encode the elements and write vectors. false: only split (no model is loaded), for inspection.")
+  @Default.Boolean(true)
+  boolean getEncode();
+
+  void setEncode(boolean value);
+
+  @Description("Where the model runs: auto (CUDA when it loads, else the CPU, saying why), cpu, cuda or cuda:N "
+      + "(fails at startup when CUDA cannot load).")
+  @Default.String("auto")
+  String getDevice();
+
+  void setDevice(String value);
+
+  @Description("ONNX Runtime intra-op threads on the CPU; 0 means every core.")
+  @Default.Integer(0)
+  int getCpuThreads();
+
+  void setCpuThreads(int value);
+
+  @Description("CUDA memory arena limit in MB; 0 means no limit.")
+  @Default.Integer(0)
+  int getCudaMemoryLimitMb();
+
+  void setCudaMemoryLimitMb(int value);
+
+  @Description("Text chunks per model run.")
+  @Default.Integer(EncodeSettings.DEFAULT_TEXT_BATCH)
+  int getTextBatchSize();
+
+  void setTextBatchSize(int value);
+
+  @Description("Images per model run (CLIP-family models).")
+  @Default.Integer(EncodeSettings.DEFAULT_IMAGE_BATCH)
+  int getImageBatchSize();
+
+  void setImageBatchSize(int value);
+
+  @Description("Most padded tokens (batch size x longest chunk) per text batch; 0 means no limit beyond "
+      + "--textBatchSize.")
+  @Default.Integer(0)
+  int getMaxBatchTokens();
+
+  void setMaxBatchTokens(int value);
+
+  @Description("Keys the encoder's batching state is spread over; 0 means the runner's parallelism (never fewer).")
+  @Default.Integer(0)
+  int getEncoderShards();
+
+  void setEncoderShards(int value);
+
+  @Description("A partial batch is encoded once its oldest element has waited this long (seconds).")
+  @Default.Integer(EncodeSettings.DEFAULT_MAX_BUFFERING_SECONDS)
+  int getMaxBufferingSeconds();
+
+  void setMaxBufferingSeconds(int value);
+
+  @Description("Replace the vectors of an earlier run into the same output even when its model or dimension differ.")
+  @Default.Boolean(false)
+  boolean getRecreate();
+
+  void setRecreate(boolean value);
+
+  @Description("Also write the split elements as JSON lines under OUTPUT/elements, for inspection.")
+  @Default.Boolean(false)
+  boolean getWriteElements();
+
+  void setWriteElements(boolean value);
 
   @Description("Also write every page thumbnail and embedded image as a file under OUTPUT/images, for inspection.")
   @Default.Boolean(true)

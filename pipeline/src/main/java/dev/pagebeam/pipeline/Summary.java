@@ -1,10 +1,13 @@
 package dev.pagebeam.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pagebeam.io.SinkCounters;
+import dev.pagebeam.transforms.encode.EncodeCounters;
 import dev.pagebeam.transforms.split.SplitCounters;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
@@ -16,7 +19,7 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
  * are a stable interface: scripts and tests parse it.
  */
 public final class Summary {
-  /** Keys every SUMMARY has, in order. */
+  /** Counter keys every SUMMARY has, in order. */
   public static final List<String> COUNTER_KEYS = List.of(
       SplitCounters.FILES_SEEN,
       SplitCounters.FILES_OK,
@@ -26,13 +29,17 @@ public final class Summary {
       SplitCounters.TEXT_CHUNKS,
       SplitCounters.PAGE_IMAGES,
       SplitCounters.EMBEDDED_IMAGES,
-      SplitCounters.DEAD_LETTERS);
+      SplitCounters.DEAD_LETTERS,
+      SinkCounters.VECTORS_WRITTEN,
+      EncodeCounters.TRUNCATED_CHUNKS,
+      EncodeCounters.IMAGES_WITHOUT_ENCODER,
+      EncodeCounters.MODEL_LOADS);
 
   private final Map<String, Object> values = new LinkedHashMap<>();
 
   private Summary() {}
 
-  /** Reads the pagebeam counters of a (finished or running) pipeline. */
+  /** Reads every pagebeam counter of a (finished or running) pipeline. */
   public static Map<String, Long> counters(PipelineResult result) {
     MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder()
         .addNameFilter(MetricNameFilter.inNamespace(SplitCounters.NAMESPACE)).build());
@@ -56,21 +63,40 @@ public final class Summary {
     }
   }
 
-  public static Summary of(Map<String, Long> counters, double seconds) {
+  /**
+   * The summary of a finished run.
+   *
+   * @param model the model id, or null when nothing was encoded
+   * @param dimension the model's dimension, or 0 when nothing was encoded
+   */
+  public static Summary of(Map<String, Long> counters, double seconds, String model, int dimension) {
     Summary s = new Summary();
-    s.values.putAll(counters);
+    for (String key : COUNTER_KEYS) {
+      s.values.put(key, counters.getOrDefault(key, 0L));
+    }
+    s.values.put("dimension", model == null ? null : dimension);
+    s.values.put("model", model);
+    TreeSet<String> devices = new TreeSet<>();
+    counters.forEach((name, value) -> {
+      if (name.startsWith(EncodeCounters.DEVICE_PREFIX) && value > 0) {
+        devices.add(name.substring(EncodeCounters.DEVICE_PREFIX.length()));
+      }
+    });
+    s.values.put("device", devices.isEmpty() ? null : String.join(",", devices));
+    long slots = counters.getOrDefault(EncodeCounters.BATCH_SLOTS, 0L);
+    s.values.put("mean_batch_fill", slots == 0 ? null
+        : Math.round(1000.0 * counters.getOrDefault(EncodeCounters.BATCH_SLOTS_USED, 0L) / slots) / 1000.0);
     s.values.put("seconds", Math.round(seconds * 100) / 100.0);
     return s;
-  }
-
-  public Summary with(String key, Object value) {
-    values.put(key, value);
-    return this;
   }
 
   public long get(String key) {
     Object v = values.get(key);
     return v instanceof Number ? ((Number) v).longValue() : 0;
+  }
+
+  public Object value(String key) {
+    return values.get(key);
   }
 
   public Map<String, Object> values() {
@@ -80,7 +106,7 @@ public final class Summary {
   /** {@code SUMMARY {"files_seen":5,...}} */
   public String line() {
     ObjectNode n = Json.MAPPER.createObjectNode();
-    values.forEach((k, v) -> n.putPOJO(k, v));
+    values.forEach(n::putPOJO);
     return "SUMMARY " + Json.write(n);
   }
 }

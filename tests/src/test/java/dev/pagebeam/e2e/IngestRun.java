@@ -67,6 +67,10 @@ final class IngestRun {
     return jsonLines(output.resolve("dead-letters"));
   }
 
+  List<JsonNode> vectors() throws IOException {
+    return jsonLines(output.resolve("vectors"));
+  }
+
   private static List<JsonNode> jsonLines(Path dir) throws IOException {
     List<JsonNode> nodes = new ArrayList<>();
     if (!Files.isDirectory(dir)) {

@@ -32,7 +32,8 @@ class RealPdfCorpusTest {
   void everyDocumentIsSplitCompletelyAndNoChunkExceedsTheLimit() throws Exception {
     List<Path> pdfs = Corpus.pdfs();
     assertThat(pdfs).hasSizeGreaterThanOrEqualTo(20);
-    IngestRun run = IngestRun.ingest(out, "--input=" + Corpus.dir(), "--writeImages=false");
+    IngestRun run = IngestRun.ingest(out, "--input=" + Corpus.dir(), "--writeImages=false", "--encode=false",
+        "--writeElements=true");
     assertThat(run.exitCode).as(run.stderr).isZero();
     assertThat(run.count("files_seen")).isEqualTo(pdfs.size());
     assertThat(run.count("files_ok")).isEqualTo(pdfs.size());
@@ -97,7 +98,8 @@ class RealPdfCorpusTest {
       pages = doc.getNumberOfPages();
     }
     assertThat(pages).isGreaterThanOrEqualTo(1000);
-    IngestRun run = IngestRun.ingest(out, "--input=" + octave, "--writeImages=false");
+    IngestRun run = IngestRun.ingest(out, "--input=" + octave, "--writeImages=false", "--encode=false",
+        "--writeElements=true");
     assertThat(run.exitCode).as(run.stderr).isZero();
     assertThat(run.count("files_ok")).isEqualTo(1);
     assertThat(run.count("pages")).isEqualTo(pages);

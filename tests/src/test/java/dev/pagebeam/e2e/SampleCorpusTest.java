@@ -29,7 +29,7 @@ class SampleCorpusTest {
 
   @Test
   void defaultIngestProcessesEverySampleAndRendersEveryPage() throws Exception {
-    IngestRun run = IngestRun.ingest(out);
+    IngestRun run = IngestRun.ingest(out, "--writeElements=true");
     assertThat(run.exitCode).as(run.stderr).isZero();
     assertThat(run.count("files_ok")).isEqualTo(samples().size()).isEqualTo(5);
     assertThat(run.count("files_failed")).isZero();
@@ -47,7 +47,7 @@ class SampleCorpusTest {
 
   @Test
   void samplesHoldAScreenshotAVectorDiagramAndAScannedPage() throws Exception {
-    IngestRun run = IngestRun.ingest(out, "--writeImages=false");
+    IngestRun run = IngestRun.ingest(out, "--writeImages=false", "--encode=false", "--writeElements=true");
     List<JsonNode> elements = run.elements();
     // a screenshot-like raster image on a text page
     assertThat(elements).anySatisfy(e -> {

@@ -174,6 +174,18 @@ public final class PdfElement implements Serializable {
         imageName);
   }
 
+  /**
+   * The same element without its image bytes: what travels after encoding, where only the
+   * metadata and the vector are needed.
+   */
+  public PdfElement withoutImageBytes() {
+    if (imageBytes == null) {
+      return this;
+    }
+    return new PdfElement(id, documentId, source, page, pageCount, type, contentHash, pageHasText, text, chunkIndex,
+        charStart, charEnd, tokenCount, null, imageFormat, width, height, imageName);
+  }
+
   public String getId() {
     return id;
   }

@@ -1,0 +1,32 @@
+package dev.pagebeam.io;
+
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.TupleTag;
+
+/**
+ * The last check before a sink: every vector has the collection's dimension. A record that does
+ * not is never sent; it goes to {@link #FAILURES}.
+ */
+public final class CheckDimensionFn extends DoFn<VectorRecord, VectorRecord> {
+  public static final TupleTag<VectorRecord> OK = new TupleTag<VectorRecord>() {};
+  public static final TupleTag<SinkFailure> FAILURES = new TupleTag<SinkFailure>() {};
+
+  private final int dimension;
+  private final String collection;
+
+  public CheckDimensionFn(int dimension, String collection) {
+    this.dimension = dimension;
+    this.collection = collection;
+  }
+
+  @ProcessElement
+  public void process(@Element VectorRecord r, MultiOutputReceiver out) {
+    if (r.dimension() != dimension) {
+      SinkCounters.sinkFailures.inc();
+      out.get(FAILURES).output(SinkFailure.of(r, "vector has " + r.dimension() + " dimensions but " + collection
+          + " holds " + dimension + "; not written"));
+      return;
+    }
+    out.get(OK).output(r);
+  }
+}

@@ -1,0 +1,16 @@
+package dev.pagebeam.io;
+
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+
+/** Counters of the sinks (same namespace as the rest of pagebeam: they are SUMMARY keys). */
+public final class SinkCounters {
+  public static final String NAMESPACE = "pagebeam";
+  public static final String VECTORS_WRITTEN = "vectors_written";
+  public static final String SINK_FAILURES = "sink_failures";
+
+  public static final Counter vectorsWritten = Metrics.counter(NAMESPACE, VECTORS_WRITTEN);
+  public static final Counter sinkFailures = Metrics.counter(NAMESPACE, SINK_FAILURES);
+
+  private SinkCounters() {}
+}

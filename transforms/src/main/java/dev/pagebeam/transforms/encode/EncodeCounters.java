@@ -1,0 +1,35 @@
+package dev.pagebeam.transforms.encode;
+
+import dev.pagebeam.transforms.split.SplitCounters;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+
+/** Counters of the encode stage; several are SUMMARY keys. */
+public final class EncodeCounters {
+  public static final String ENCODED = "encoded_elements";
+  public static final String TRUNCATED_CHUNKS = "truncated_chunks";
+  public static final String IMAGES_WITHOUT_ENCODER = "images_without_encoder";
+  public static final String MODEL_LOADS = "model_loads";
+  public static final String BATCHES = "encode_batches";
+  public static final String BATCH_SLOTS_USED = "batch_slots_used";
+  public static final String BATCH_SLOTS = "batch_slots";
+  public static final String ENCODE_FAILURES = "encode_failures";
+
+  static final Counter encoded = Metrics.counter(SplitCounters.NAMESPACE, ENCODED);
+  static final Counter truncatedChunks = Metrics.counter(SplitCounters.NAMESPACE, TRUNCATED_CHUNKS);
+  static final Counter imagesWithoutEncoder = Metrics.counter(SplitCounters.NAMESPACE, IMAGES_WITHOUT_ENCODER);
+  static final Counter modelLoads = Metrics.counter(SplitCounters.NAMESPACE, MODEL_LOADS);
+  static final Counter batches = Metrics.counter(SplitCounters.NAMESPACE, BATCHES);
+  static final Counter batchSlotsUsed = Metrics.counter(SplitCounters.NAMESPACE, BATCH_SLOTS_USED);
+  static final Counter batchSlots = Metrics.counter(SplitCounters.NAMESPACE, BATCH_SLOTS);
+  static final Counter encodeFailures = Metrics.counter(SplitCounters.NAMESPACE, ENCODE_FAILURES);
+
+  /** Counters named {@code device:NAME}, one per device a model was loaded on (SUMMARY's device). */
+  public static final String DEVICE_PREFIX = "device:";
+
+  static Counter device(String name) {
+    return Metrics.counter(SplitCounters.NAMESPACE, DEVICE_PREFIX + name);
+  }
+
+  private EncodeCounters() {}
+}

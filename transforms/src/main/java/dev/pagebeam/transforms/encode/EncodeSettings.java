@@ -1,0 +1,79 @@
+package dev.pagebeam.transforms.encode;
+
+import dev.pagebeam.transforms.model.ModelSpec;
+import java.io.Serializable;
+
+/** How elements are batched and encoded. Immutable and validated. */
+public final class EncodeSettings implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public static final int DEFAULT_TEXT_BATCH = 32;
+  public static final int DEFAULT_IMAGE_BATCH = 16;
+  public static final int DEFAULT_MAX_BUFFERING_SECONDS = 60;
+  /** Batches held before sorting by length: more cuts padding, costs buffer memory. */
+  public static final int SORT_WINDOW_BATCHES = 4;
+
+  private final ModelSpec model;
+  private final int textBatchSize;
+  private final int imageBatchSize;
+  private final int maxBatchTokens;
+  private final int shards;
+  private final int maxBufferingSeconds;
+
+  public EncodeSettings(ModelSpec model, int textBatchSize, int imageBatchSize, int maxBatchTokens, int shards,
+      int maxBufferingSeconds) {
+    this.model = model;
+    this.textBatchSize = textBatchSize;
+    this.imageBatchSize = imageBatchSize;
+    this.maxBatchTokens = maxBatchTokens;
+    this.shards = shards;
+    this.maxBufferingSeconds = maxBufferingSeconds;
+    if (textBatchSize < 1 || textBatchSize > 4096) {
+      throw new IllegalArgumentException("--textBatchSize=" + textBatchSize + " must be between 1 and 4096");
+    }
+    if (imageBatchSize < 1 || imageBatchSize > 4096) {
+      throw new IllegalArgumentException("--imageBatchSize=" + imageBatchSize + " must be between 1 and 4096");
+    }
+    if (maxBatchTokens < 0) {
+      throw new IllegalArgumentException("--maxBatchTokens=" + maxBatchTokens + " must be 0 (no limit) or more");
+    }
+    if (shards < 1) {
+      throw new IllegalArgumentException("--encoderShards=" + shards + " must be at least 1");
+    }
+    if (maxBufferingSeconds < 1) {
+      throw new IllegalArgumentException("--maxBufferingSeconds=" + maxBufferingSeconds + " must be at least 1");
+    }
+  }
+
+  public ModelSpec model() {
+    return model;
+  }
+
+  public int textBatchSize() {
+    return textBatchSize;
+  }
+
+  public int imageBatchSize() {
+    return imageBatchSize;
+  }
+
+  /** Most padded tokens (batch size x longest input) per text batch; 0 for no limit. */
+  public int maxBatchTokens() {
+    return maxBatchTokens;
+  }
+
+  /** Keys the encoder's state is spread over; at least the pipeline's parallelism. */
+  public int shards() {
+    return shards;
+  }
+
+  public int maxBufferingSeconds() {
+    return maxBufferingSeconds;
+  }
+
+  @Override
+  public String toString() {
+    return "EncodeSettings{model=" + model + ", textBatch=" + textBatchSize + ", imageBatch=" + imageBatchSize
+        + ", maxBatchTokens=" + maxBatchTokens + ", shards=" + shards + ", maxBuffering=" + maxBufferingSeconds + "s}";
+  }
+}

@@ -1,0 +1,103 @@
+package dev.pagebeam.transforms.model;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One loaded model per {@link ModelSpec} per JVM, shared by every DoFn instance and thread, counted
+ * by reference and closed when the last user lets go. This is the only static mutable state in
+ * pagebeam. On Flink it lives once per job classloader on each TaskManager, which is what a
+ * model's native memory should be scoped to.
+ */
+public final class ModelCache {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
+  private static final Map<ModelSpec, Entry> MODELS = new HashMap<>();
+  private static final AtomicLong LOADS = new AtomicLong();
+
+  private ModelCache() {}
+
+  private static final class Entry {
+    final EmbeddingModel model;
+    int users;
+
+    Entry(EmbeddingModel model) {
+      this.model = model;
+    }
+  }
+
+  /** A use of a cached model; close it exactly once. */
+  public static final class Lease implements AutoCloseable {
+    private final ModelSpec spec;
+    private final EmbeddingModel model;
+    private final boolean loadedNow;
+    private boolean closed;
+
+    private Lease(ModelSpec spec, EmbeddingModel model, boolean loadedNow) {
+      this.spec = spec;
+      this.model = model;
+      this.loadedNow = loadedNow;
+    }
+
+    public EmbeddingModel model() {
+      return model;
+    }
+
+    /** True for the one lease whose acquire actually loaded the model (it reports model_loads). */
+    public boolean loadedNow() {
+      return loadedNow;
+    }
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        release(spec);
+      }
+    }
+  }
+
+  /** Returns the cached model, loading it (once, whatever the number of callers) if needed. */
+  public static synchronized Lease acquire(ModelSpec spec) throws IOException {
+    Entry entry = MODELS.get(spec);
+    boolean loaded = false;
+    if (entry == null) {
+      long started = System.nanoTime();
+      entry = new Entry(EmbeddingModel.load(spec));
+      MODELS.put(spec, entry);
+      LOADS.incrementAndGet();
+      loaded = true;
+      EmbeddingModel m = entry.model;
+      LOG.info("{}; model {} ({}, {} dims) loaded in {} ms", m.device().description(), m.manifest().id(),
+          m.manifest().family().label(), m.dimension(), (System.nanoTime() - started) / 1_000_000);
+    }
+    entry.users++;
+    return new Lease(spec, entry.model, loaded);
+  }
+
+  private static synchronized void release(ModelSpec spec) {
+    Entry entry = MODELS.get(spec);
+    if (entry == null) {
+      return;
+    }
+    if (--entry.users == 0) {
+      MODELS.remove(spec);
+      entry.model.close();
+      LOG.debug("model {} closed: no users left", spec);
+    }
+  }
+
+  /** Loads since this JVM (or classloader) started. */
+  public static long loads() {
+    return LOADS.get();
+  }
+
+  /** Users of the model, or 0 when it is not loaded. */
+  public static synchronized int users(ModelSpec spec) {
+    Entry e = MODELS.get(spec);
+    return e == null ? 0 : e.users;
+  }
+}

@@ -1,0 +1,199 @@
+package dev.pagebeam.transforms.encode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pagebeam.transforms.model.DeviceRequest;
+import dev.pagebeam.transforms.model.EmbeddingModel;
+import dev.pagebeam.transforms.model.ModelLocation;
+import dev.pagebeam.transforms.model.ModelSpec;
+import dev.pagebeam.transforms.model.TinyClip;
+import dev.pagebeam.transforms.split.DeadLetter;
+import dev.pagebeam.transforms.split.EncodedImage;
+import dev.pagebeam.transforms.split.ErrorKind;
+import dev.pagebeam.transforms.split.PageText;
+import dev.pagebeam.transforms.split.PdfElement;
+import dev.pagebeam.transforms.split.SplitCounters;
+import dev.pagebeam.transforms.split.TestPdfs;
+import dev.pagebeam.transforms.split.TokenChunkerTest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestPipelineExtension;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.PCollection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The encoder on the DirectRunner with real models. */
+class EncodePdfElementsTest {
+  @RegisterExtension
+  static final TestPipelineExtension PIPELINE = TestPipelineExtension.fromOptions(directOptions());
+
+  @TempDir Path dir;
+
+  private static DirectOptions directOptions() {
+    DirectOptions options = PipelineOptionsFactory.as(DirectOptions.class);
+    options.setTargetParallelism(4);
+    options.setBlockOnRun(true);
+    return options;
+  }
+
+  /** Text chunks of varying length from pseudo-random prose. */
+  static List<PdfElement> chunks(int n) {
+    List<PdfElement> out = new ArrayList<>();
+    String doc = "d".repeat(64);
+    for (int i = 0; i < n; i++) {
+      String text = TokenChunkerTest.prose(i, 1, 1 + i % 4).trim();
+      PageText page = new PageText(doc, "/corpus/doc.pdf", i + 1, n, text);
+      out.add(PdfElement.textChunk(page, 0, 0, text.length(), 10 + text.length() / 5, "test"));
+    }
+    return out;
+  }
+
+  static PdfElement image(int i, byte[] bytes) throws Exception {
+    return PdfElement.pageImage("e".repeat(64), "/corpus/scan.pdf", i + 1, 100,
+        new EncodedImage(bytes, "png", 64, 48), 224, false);
+  }
+
+  static byte[] png(int seed) throws Exception {
+    return EncodedImage.png(TestPdfs.picture(64 + seed, 48, seed)).bytes();
+  }
+
+  @Test
+  void encodesThousandsInFullBatchesWithOneModelLoadAcrossDoFnInstances(TestPipeline p) throws Exception {
+    ModelSpec spec = new ModelSpec(ModelLocation.bundled("all-minilm-l6-v2"), DeviceRequest.parse("cpu"), 2, 0);
+    EncodeSettings settings = new EncodeSettings(spec, 32, 16, 0, 4, 600);
+    List<PdfElement> elements = chunks(1200);
+    List<PdfElement> images = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      images.add(image(i, png(i)));
+    }
+    Map<String, float[]> expected = new HashMap<>();
+    try (EmbeddingModel model = EmbeddingModel.load(spec)) {
+      for (PdfElement e : elements.subList(0, 60)) {
+        expected.put(e.getId(), model.embedTexts(List.of(e.getText()), false).vectors[0]);
+      }
+    }
+    List<PdfElement> firstHalf = new ArrayList<>(elements.subList(0, 600));
+    firstHalf.addAll(images);
+    // Two separate encode transforms: two DoFns, several instances each on 4 threads, one model.
+    PCollection<EmbeddedElement> a = p.apply("A", Create.of(firstHalf)).apply("EncodeA", EncodePdfElements.with(settings))
+        .embedded();
+    PCollection<EmbeddedElement> b = p.apply("B", Create.of(elements.subList(600, 1200)))
+        .apply("EncodeB", EncodePdfElements.with(settings)).embedded();
+    PAssert.that(a).satisfies(out -> {
+      List<EmbeddedElement> all = new ArrayList<>();
+      out.forEach(all::add);
+      assertThat(all).hasSize(600);
+      for (EmbeddedElement e : all) {
+        assertThat(e.vector()).hasSize(384);
+        assertThat(e.modelId()).isEqualTo("all-minilm-l6-v2");
+        assertThat(e.element().getType().isImage()).isFalse();
+        float[] want = expected.get(e.element().getId());
+        if (want != null) {
+          assertThat(cosine(e.vector(), want)).isGreaterThanOrEqualTo(0.99999);
+        }
+      }
+      return null;
+    });
+    PAssert.that(b).satisfies(out -> {
+      assertThat(StreamSupport.stream(out.spliterator(), false).map(e -> e.element().getId()).distinct().count())
+          .isEqualTo(600);
+      return null;
+    });
+    PipelineResult result = p.run();
+    Map<String, Long> c = counters(result);
+    assertThat(c.get(EncodeCounters.MODEL_LOADS)).isEqualTo(1);
+    assertThat(c.get(EncodeCounters.ENCODED)).isEqualTo(1200);
+    assertThat(c.get(EncodeCounters.IMAGES_WITHOUT_ENCODER)).isEqualTo(10);
+    assertThat(c.get(EncodeCounters.TRUNCATED_CHUNKS)).isZero();
+    double fill = (double) c.get(EncodeCounters.BATCH_SLOTS_USED) / c.get(EncodeCounters.BATCH_SLOTS);
+    System.out.printf("mean batch fill %.3f over %d batches%n", fill, c.get(EncodeCounters.BATCHES));
+    assertThat(fill).isGreaterThanOrEqualTo(0.9);
+  }
+
+  @Test
+  void clipModelEncodesTextAndImagesIntoOneSpaceAndDeadLettersWhatItCannotRead(TestPipeline p) throws Exception {
+    ModelLocation clip = TinyClip.assemble(dir.resolve("tiny-clip"));
+    ModelSpec spec = new ModelSpec(clip, DeviceRequest.parse("auto"), 2, 0);
+    EncodeSettings settings = new EncodeSettings(spec, 8, 4, 0, 2, 600);
+    List<PdfElement> elements = new ArrayList<>(chunks(40));
+    for (int i = 0; i < 40; i++) {
+      elements.add(image(i, png(i)));
+    }
+    PdfElement broken = image(99, "this is not a PNG".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    elements.add(broken);
+    Map<String, float[]> expected = new HashMap<>();
+    try (EmbeddingModel model = EmbeddingModel.load(spec)) {
+      PdfElement text = elements.get(0);
+      expected.put(text.getId(), model.embedTexts(List.of(text.getText()), false).vectors[0]);
+      PdfElement img = elements.get(45);
+      float[] pixels = model.manifest().image().apply(
+          javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(img.getImageBytes())));
+      expected.put(img.getId(), model.embedImages(List.of(pixels))[0]);
+    }
+    EncodePdfElements.Result out = p.apply(Create.of(elements)).apply(EncodePdfElements.with(settings));
+    PAssert.that(out.embedded()).satisfies(all -> {
+      List<EmbeddedElement> list = new ArrayList<>();
+      all.forEach(list::add);
+      assertThat(list).hasSize(80);
+      assertThat(list.stream().map(e -> e.vector().length).distinct()).containsExactly(TinyClip.DIMENSION);
+      assertThat(list.stream().filter(e -> e.element().getType().isImage())).hasSize(40)
+          .allSatisfy(e -> assertThat(e.element().getImageBytes()).as("bytes dropped after encoding").isNull());
+      for (EmbeddedElement e : list) {
+        float[] want = expected.get(e.element().getId());
+        if (want != null) {
+          assertThat(cosine(e.vector(), want)).isGreaterThanOrEqualTo(0.99999);
+        }
+      }
+      return null;
+    });
+    PAssert.that(out.deadLetters()).satisfies(all -> {
+      List<DeadLetter> list = new ArrayList<>();
+      all.forEach(list::add);
+      assertThat(list).singleElement().satisfies(d -> {
+        assertThat(d.getErrorKind()).isEqualTo(ErrorKind.ENCODE_FAILED);
+        assertThat(d.getElement()).contains(broken.getId());
+        assertThat(d.getMessage()).contains("cannot be decoded");
+        assertThat(d.getFile()).isEqualTo("/corpus/scan.pdf");
+      });
+      return null;
+    });
+    Map<String, Long> c = counters(p.run());
+    assertThat(c.get(EncodeCounters.IMAGES_WITHOUT_ENCODER)).isNull();
+    assertThat(c.get(EncodeCounters.ENCODE_FAILURES)).isEqualTo(1);
+  }
+
+  static double cosine(float[] a, float[] b) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += a[i] * b[i];
+      na += a[i] * a[i];
+      nb += b[i] * b[i];
+    }
+    return dot / Math.sqrt(na * nb);
+  }
+
+  static Map<String, Long> counters(PipelineResult result) {
+    result.waitUntilFinish();
+    Iterable<MetricResult<Long>> counters = result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.inNamespace(SplitCounters.NAMESPACE)).build()).getCounters();
+    return StreamSupport.stream(counters.spliterator(), false)
+        .collect(Collectors.toMap(m -> m.getName().getName(), MetricResult::getCommitted, Long::sum));
+  }
+}
