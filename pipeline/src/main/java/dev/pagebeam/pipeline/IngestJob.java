@@ -66,10 +66,13 @@ public final class IngestJob {
     final int dimension;
     final boolean encodesImages;
 
-    ModelFacts(String id, int dimension, boolean encodesImages) {
+    final boolean cuda;
+
+    ModelFacts(String id, int dimension, boolean encodesImages, boolean cuda) {
       this.id = id;
       this.dimension = dimension;
       this.encodesImages = encodesImages;
+      this.cuda = cuda;
     }
   }
 
@@ -94,8 +97,7 @@ public final class IngestJob {
     }
     ModelSpec spec = modelSpec(options);
     ModelFacts facts = checkModel(spec, settings);
-    EncodeSettings encode = new EncodeSettings(spec, options.getTextBatchSize(), options.getImageBatchSize(),
-        options.getMaxBatchTokens(), encoderShards(options), options.getMaxBufferingSeconds());
+    EncodeSettings encode = encodeSettings(options, spec, facts.cuda);
     FileVectorSink.prepare(options.getOutput(), facts.id, facts.dimension, options.getRecreate());
     return new IngestJob(options, settings, patterns, files, facts, encode);
   }
@@ -139,8 +141,17 @@ public final class IngestJob {
         LOG.warn("model {} encodes text only: page thumbnails and embedded images are not encoded; they are counted"
             + " as images_without_encoder (use a CLIP-family model to search images)", m.id());
       }
-      return new ModelFacts(m.id(), loaded.dimension(), m.encodesImages());
+      return new ModelFacts(m.id(), loaded.dimension(), m.encodesImages(), loaded.device().isCuda());
     }
+  }
+
+  /** The encoder's settings; batch sizes left at 0 follow the device the model loaded on. */
+  static EncodeSettings encodeSettings(PagebeamOptions o, ModelSpec spec, boolean cuda) {
+    int text = o.getTextBatchSize() != 0 ? o.getTextBatchSize()
+        : cuda ? EncodeSettings.DEFAULT_TEXT_BATCH_CUDA : EncodeSettings.DEFAULT_TEXT_BATCH_CPU;
+    int images = o.getImageBatchSize() != 0 ? o.getImageBatchSize()
+        : cuda ? EncodeSettings.DEFAULT_IMAGE_BATCH_CUDA : EncodeSettings.DEFAULT_IMAGE_BATCH_CPU;
+    return new EncodeSettings(spec, text, images, o.getMaxBatchTokens(), encoderShards(o), o.getMaxBufferingSeconds());
   }
 
   /** At least the runner's parallelism, so every worker thread has keys to batch. */

@@ -110,6 +110,12 @@ public final class PagebeamCli {
     if (!mentions(args, "blockOnRun")) {
       direct.setBlockOnRun(false);
     }
+    // The DirectRunner's scheduler busy-waits on a free worker thread while a bundle runs; with
+    // one worker thread, ONNX Runtime's own threads get every core (about 20% more chunks/s end to
+    // end on 2 cores, docs/BENCHMARKS.md). Splitting alone scales with threads.
+    if (!mentions(args, "targetParallelism") && options.getEncode()) {
+      direct.setTargetParallelism(1);
+    }
     return options;
   }
 
@@ -195,7 +201,7 @@ public final class PagebeamCli {
     return docs;
   }
 
-  private static final List<String> ORDER = List.of(
+  static final List<String> ORDER = List.of(
       "input", "output", "model", "maxTokens", "overlapTokens", "pageImages", "thumbnailSize", "embeddedImages",
       "minImageSize", "maxImageSide", "maxImagePixels", "memoryPerDocumentMb", "secondsPerDocument", "pagesPerTask",
       "encode", "device", "cpuThreads", "cudaMemoryLimitMb", "textBatchSize", "imageBatchSize", "maxBatchTokens",

@@ -131,14 +131,14 @@ public interface PagebeamOptions extends PipelineOptions {
 
   void setCudaMemoryLimitMb(int value);
 
-  @Description("Text chunks per model run.")
-  @Default.Integer(EncodeSettings.DEFAULT_TEXT_BATCH)
+  @Description("Text chunks per model run; 0 means 8 on the CPU and 64 on CUDA.")
+  @Default.Integer(0)
   int getTextBatchSize();
 
   void setTextBatchSize(int value);
 
-  @Description("Images per model run (CLIP-family models).")
-  @Default.Integer(EncodeSettings.DEFAULT_IMAGE_BATCH)
+  @Description("Images per model run (CLIP-family models); 0 means 8 on the CPU and 64 on CUDA.")
+  @Default.Integer(0)
   int getImageBatchSize();
 
   void setImageBatchSize(int value);

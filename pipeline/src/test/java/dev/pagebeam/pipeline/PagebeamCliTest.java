@@ -33,8 +33,8 @@ class PagebeamCliTest {
     for (PagebeamCli.OptionDoc o : PagebeamCli.optionDocs()) {
       assertThat(stdout()).contains("--" + o.name + "=" + (o.defaultValue.isEmpty() ? "..." : o.defaultValue));
     }
-    assertThat(PagebeamCli.optionDocs()).hasSize(15);
-    assertThat(stdout()).contains("ingest").contains("bench-split");
+    assertThat(PagebeamCli.optionDocs()).hasSize(PagebeamCli.ORDER.size()).hasSize(26);
+    assertThat(stdout()).contains("ingest").contains("inspect-model").contains("bench-split").contains("bench-encode");
   }
 
   @Test

@@ -105,21 +105,25 @@ class BatchEncodeFn extends DoFn<KV<String, PdfElement>, EmbeddedElement> {
     reportModelLoad();
     int n = count.read() == null ? 0 : count.read();
     Long min = minTimestamp.read();
-    if (min == null || timestamp.getMillis() < min) {
+    boolean olderThanBuffered = min == null || timestamp.getMillis() < min;
+    if (olderThanBuffered) {
       min = timestamp.getMillis();
       minTimestamp.write(min);
     }
-    if (n == 0 || flushAt.read() == null) {
-      long at = buffering.getCurrentRelativeTime().getMillis() + settings.maxBufferingSeconds() * 1000L;
+    // The buffering timer holds the watermark at the oldest buffered element; it is (re)set only
+    // when the buffer starts or that element changes, not for every element.
+    Long at = flushAt.read();
+    if (n == 0 || at == null) {
+      at = buffering.getCurrentRelativeTime().getMillis() + settings.maxBufferingSeconds() * 1000L;
       flushAt.write(at);
       buffering.withOutputTimestamp(new Instant(min)).set(new Instant(at));
-    } else if (timestamp.getMillis() == min) {
-      buffering.withOutputTimestamp(new Instant(min)).set(new Instant(flushAt.read()));
+    } else if (olderThanBuffered) {
+      buffering.withOutputTimestamp(new Instant(min)).set(new Instant(at));
     }
     buffer.add(element.getValue());
     n++;
     int batchSize = ShardKeys.isImage(element.getKey()) ? settings.imageBatchSize() : settings.textBatchSize();
-    if (n >= batchSize * EncodeSettings.SORT_WINDOW_BATCHES) {
+    if (n >= settings.sortWindow(batchSize)) {
       n = flush(element.getKey(), buffer, false, new Instant(min), out);
     }
     count.write(n);

@@ -7,8 +7,16 @@ import java.io.Serializable;
 public final class EncodeSettings implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  public static final int DEFAULT_TEXT_BATCH = 32;
-  public static final int DEFAULT_IMAGE_BATCH = 16;
+  /**
+   * Batch sizes when none is given. Measured on 2 CPU cores (docs/BENCHMARKS.md): small batches
+   * win on the CPU (less padding, better cache use); GPUs want large ones.
+   */
+  public static final int DEFAULT_TEXT_BATCH_CPU = 8;
+  public static final int DEFAULT_TEXT_BATCH_CUDA = 64;
+  public static final int DEFAULT_IMAGE_BATCH_CPU = 8;
+  public static final int DEFAULT_IMAGE_BATCH_CUDA = 64;
+  /** Fewest elements buffered before sorting by length, whatever the batch size. */
+  public static final int MIN_SORT_WINDOW = 64;
   public static final int DEFAULT_MAX_BUFFERING_SECONDS = 60;
   /** Batches held before sorting by length: more cuts padding, costs buffer memory. */
   public static final int SORT_WINDOW_BATCHES = 4;
@@ -65,6 +73,11 @@ public final class EncodeSettings implements Serializable {
   /** Keys the encoder's state is spread over; at least the pipeline's parallelism. */
   public int shards() {
     return shards;
+  }
+
+  /** Elements buffered before they are sorted by length and cut into batches. */
+  public int sortWindow(int batchSize) {
+    return Math.max(batchSize * SORT_WINDOW_BATCHES, MIN_SORT_WINDOW);
   }
 
   public int maxBufferingSeconds() {

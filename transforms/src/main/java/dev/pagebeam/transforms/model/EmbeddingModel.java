@@ -39,7 +39,7 @@ public final class EmbeddingModel implements AutoCloseable {
   private final String imageOutput;
   private final boolean textTakesMask;
   private final boolean textTakesTokenTypes;
-  private final Semaphore runs = new Semaphore(1, true);
+  private final Semaphore runs;
 
   private EmbeddingModel(ModelManifest manifest, ModelTokenizer tokenizer, OrtEnvironment env, OrtSession text,
       OrtSession vision, ExecutionDevice device, String textOutput, String imageOutput) throws OrtException {
@@ -51,6 +51,7 @@ public final class EmbeddingModel implements AutoCloseable {
     this.device = device;
     this.textOutput = textOutput;
     this.imageOutput = imageOutput;
+    this.runs = new Semaphore(concurrentRuns(device), true);
     this.textTakesMask = text.getInputNames().contains(ATTENTION_MASK);
     this.textTakesTokenTypes = text.getInputNames().contains(TOKEN_TYPE_IDS);
   }
@@ -114,6 +115,18 @@ public final class EmbeddingModel implements AutoCloseable {
       closeQuietly(text, vision, tokenizer);
       throw e;
     }
+  }
+
+  /**
+   * Runs allowed at once: on the CPU, as many as fit the cores at the configured intra-op threads
+   * (2 cores at 1 thread: 2 runs; at 2 threads: 1 run), so the cores stay busy without
+   * oversubscribing them; one at a time on a GPU.
+   */
+  static int concurrentRuns(ExecutionDevice device) {
+    if (device.isCuda()) {
+      return 1;
+    }
+    return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, device.cpuThreads()));
   }
 
   private EmbeddingModel withManifest(ModelManifest m) throws OrtException {

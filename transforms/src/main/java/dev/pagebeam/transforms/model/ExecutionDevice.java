@@ -53,10 +53,17 @@ public final class ExecutionDevice {
 
   private final String name;
   private final String description;
+  private final int cpuThreads;
 
-  private ExecutionDevice(String name, String description) {
+  private ExecutionDevice(String name, String description, int cpuThreads) {
     this.name = name;
     this.description = description;
+    this.cpuThreads = cpuThreads;
+  }
+
+  /** Intra-op threads of one run on the CPU; 0 on CUDA. */
+  public int cpuThreads() {
+    return cpuThreads;
   }
 
   /** "cpu" or "cuda:0". */
@@ -110,12 +117,12 @@ public final class ExecutionDevice {
   private static ExecutionDevice cpu(OrtSession.SessionOptions options, int threads, String why) throws OrtException {
     options.setIntraOpNumThreads(threads);
     options.setInterOpNumThreads(1);
-    return new ExecutionDevice("cpu", "device: cpu, " + threads + " intra-op threads (" + why + ")");
+    return new ExecutionDevice("cpu", "device: cpu, " + threads + " intra-op threads (" + why + ")", threads);
   }
 
   private static ExecutionDevice cudaDevice(int device, long limit, String why) {
     return new ExecutionDevice("cuda:" + device, "device: cuda:" + device + ", arena kSameAsRequested"
-        + (limit > 0 ? ", memory limit " + (limit >> 20) + " MB" : "") + " (" + why + ")");
+        + (limit > 0 ? ", memory limit " + (limit >> 20) + " MB" : "") + " (" + why + ")", 0);
   }
 
   static String cudaFailure(DeviceRequest request, Throwable e, List<String> missing) {
