@@ -8,9 +8,12 @@ public final class SinkCounters {
   public static final String NAMESPACE = "pagebeam";
   public static final String VECTORS_WRITTEN = "vectors_written";
   public static final String SINK_FAILURES = "sink_failures";
+  public static final String UPSERT_REQUESTS = "upsert_requests";
 
   public static final Counter vectorsWritten = Metrics.counter(NAMESPACE, VECTORS_WRITTEN);
   public static final Counter sinkFailures = Metrics.counter(NAMESPACE, SINK_FAILURES);
+  /** Upsert requests that succeeded: vectors_written / upsert_requests is the mean request size. */
+  public static final Counter upsertRequests = Metrics.counter(NAMESPACE, UPSERT_REQUESTS);
 
   private SinkCounters() {}
 }

@@ -1,0 +1,218 @@
+package dev.pagebeam.io.chroma;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pagebeam.io.VectorRecord;
+import dev.pagebeam.io.store.CollectionState;
+import dev.pagebeam.io.store.SearchHit;
+import dev.pagebeam.io.store.StoreException;
+import dev.pagebeam.io.store.VectorStore;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Chroma collection over Chroma's HTTP API v2 (java.net.http and Jackson: the Java client speaks
+ * only the v1 API, which Chroma 1.x answers with 410 Gone). Records are upserted, never added:
+ * Chroma's {@code add} silently ignores ids it already has.
+ */
+final class ChromaStore implements VectorStore {
+  static final String MODEL_KEY = "pagebeam_model";
+  static final String DIMENSION_KEY = "pagebeam_dimension";
+  private static final String PROBE_ID = "__pagebeam_dimension_probe__";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ChromaConnector target;
+  private final HttpClient http;
+  private final String base;
+  private String collectionId;
+
+  ChromaStore(ChromaConnector target) {
+    this.target = target;
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(target.connectTimeoutSeconds())).build();
+    this.base = "http://" + target.host() + ":" + target.port() + "/api/v2/tenants/" + encode(target.tenant())
+        + "/databases/" + encode(target.database());
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  @Override
+  public CollectionState describe() throws IOException {
+    JsonNode c = send("GET", base + "/collections/" + encode(target.collection()), null, true);
+    if (c == null) {
+      return CollectionState.absent();
+    }
+    collectionId = c.get("id").asText();
+    JsonNode metadata = c.path("metadata");
+    Integer dimension = c.hasNonNull("dimension") ? c.get("dimension").asInt() : null;
+    String model = metadata.hasNonNull(MODEL_KEY) ? metadata.get(MODEL_KEY).asText() : null;
+    return CollectionState.present(dimension, model);
+  }
+
+  @Override
+  public void create(int dimension, String model) throws IOException {
+    ensureDatabase();
+    ObjectNode body = JSON.createObjectNode();
+    body.put("name", target.collection());
+    body.putObject("configuration").putObject("hnsw").put("space", "cosine");
+    ObjectNode metadata = body.putObject("metadata");
+    metadata.put(MODEL_KEY, model);
+    metadata.put(DIMENSION_KEY, dimension);
+    body.put("get_or_create", false);
+    collectionId = send("POST", base + "/collections", body, false).get("id").asText();
+  }
+
+  private void ensureDatabase() throws IOException {
+    String root = "http://" + target.host() + ":" + target.port() + "/api/v2/tenants/" + encode(target.tenant());
+    if (send("GET", root + "/databases/" + encode(target.database()), null, true) == null) {
+      ObjectNode body = JSON.createObjectNode();
+      body.put("name", target.database());
+      send("POST", root + "/databases", body, false);
+    }
+  }
+
+  @Override
+  public void drop() throws IOException {
+    send("DELETE", base + "/collections/" + encode(target.collection()), null, true);
+    collectionId = null;
+  }
+
+  @Override
+  public int probeDimension(int dimension) throws IOException {
+    float[] unit = new float[dimension];
+    unit[0] = 1;
+    VectorRecord probe = new VectorRecord(PROBE_ID, "-", "probe", "-", 0, null, "-", "-", "-", unit);
+    upsert(List.of(probe));
+    ObjectNode delete = JSON.createObjectNode();
+    delete.putArray("ids").add(PROBE_ID);
+    send("POST", base + "/collections/" + id() + "/delete", delete, false);
+    CollectionState state = describe();
+    return state.dimension() == null ? dimension : state.dimension();
+  }
+
+  @Override
+  public void upsert(List<VectorRecord> records) throws IOException {
+    ObjectNode body = JSON.createObjectNode();
+    ArrayNode ids = body.putArray("ids");
+    ArrayNode embeddings = body.putArray("embeddings");
+    ArrayNode metadatas = body.putArray("metadatas");
+    ArrayNode documents = body.putArray("documents");
+    for (VectorRecord r : records) {
+      ids.add(r.id());
+      ArrayNode v = embeddings.addArray();
+      for (float f : r.vector()) {
+        v.add(f);
+      }
+      ObjectNode m = metadatas.addObject();
+      m.put("document_id", r.documentId());
+      m.put("source", r.source());
+      m.put("page", r.page());
+      m.put("type", r.type());
+      m.put("model", r.modelId());
+      m.put("content_hash", r.contentHash());
+      m.put("ref", r.ref());
+      m.put("preview", r.preview(200));
+      if (r.text() == null) {
+        documents.addNull();
+      } else {
+        documents.add(r.text());
+      }
+    }
+    send("POST", base + "/collections/" + id() + "/upsert", body, false);
+  }
+
+  @Override
+  public long count() throws IOException {
+    return send("GET", base + "/collections/" + id() + "/count", null, false).asLong();
+  }
+
+  @Override
+  public List<SearchHit> search(float[] vector, int k) throws IOException {
+    ObjectNode body = JSON.createObjectNode();
+    ArrayNode q = body.putArray("query_embeddings").addArray();
+    for (float f : vector) {
+      q.add(f);
+    }
+    body.put("n_results", k);
+    body.putArray("include").add("metadatas").add("distances");
+    JsonNode r = send("POST", base + "/collections/" + id() + "/query", body, false);
+    List<SearchHit> hits = new ArrayList<>();
+    JsonNode ids = r.get("ids").get(0);
+    for (int i = 0; i < ids.size(); i++) {
+      JsonNode m = r.get("metadatas").get(0).get(i);
+      double distance = r.get("distances").get(0).get(i).asDouble();
+      hits.add(new SearchHit(ids.get(i).asText(), 1 - distance, m.path("type").asText(), m.path("source").asText(),
+          m.path("page").asInt(), m.path("preview").asText(), m.path("ref").asText()));
+    }
+    return hits;
+  }
+
+  private String id() throws IOException {
+    if (collectionId == null && !describe().exists()) {
+      throw StoreException.fatal(describeTarget() + " does not exist", null);
+    }
+    return collectionId;
+  }
+
+  /**
+   * Sends one request. Returns null for a 404 when {@code missingIsNull}. Connection failures,
+   * timeouts and 5xx answers are transient; Chroma's dimension refusal and other 4xx are not.
+   */
+  private JsonNode send(String method, String url, JsonNode body, boolean missingIsNull) throws IOException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(target.requestTimeoutSeconds()))
+        .header("accept", "application/json");
+    if (body != null) {
+      request.header("content-type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+    } else {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw StoreException.transientFailure(describeTarget() + ": interrupted", e);
+    } catch (IOException e) {
+      throw StoreException.transientFailure(describeTarget() + " is unreachable: " + e, e);
+    }
+    int status = response.statusCode();
+    String text = new String(response.body(), StandardCharsets.UTF_8);
+    if (status == 404 && missingIsNull) {
+      return null;
+    }
+    if (status >= 500) {
+      throw StoreException.transientFailure(describeTarget() + " answered HTTP " + status + ": " + text, null);
+    }
+    if (status >= 400) {
+      if (text.contains("expecting embedding with dimension")) {
+        throw StoreException.dimensionMismatch(describeTarget() + ": " + text);
+      }
+      throw StoreException.fatal(describeTarget() + " answered HTTP " + status + " to " + method + ": " + text, null);
+    }
+    return text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text);
+  }
+
+  @Override
+  public String describeTarget() {
+    return target.describeTarget();
+  }
+
+  @Override
+  public void close() {
+    // java.net.http.HttpClient has no close before Java 21; its threads end with the JVM.
+  }
+}

@@ -1,0 +1,121 @@
+package dev.pagebeam.io.files;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pagebeam.io.VectorRecord;
+import dev.pagebeam.io.store.CollectionState;
+import dev.pagebeam.io.store.SearchHit;
+import dev.pagebeam.io.store.StoreException;
+import dev.pagebeam.io.store.VectorStore;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+
+/**
+ * The file sink's output read as a collection: its recorded model and dimension, its count, and
+ * exact (brute-force cosine) search. Writing goes through {@link FileVectorSink#write}.
+ */
+public final class FileVectorStore implements VectorStore {
+  private final String dir;
+
+  public FileVectorStore(String dir) {
+    this.dir = dir;
+  }
+
+  @Override
+  public CollectionState describe() throws IOException {
+    JsonNode manifest = FileVectorSink.describe(dir);
+    return manifest == null ? CollectionState.absent()
+        : CollectionState.present(manifest.path("dimension").asInt(), manifest.path("model").asText(null));
+  }
+
+  @Override
+  public void create(int dimension, String model) throws IOException {
+    FileVectorSink.prepare(dir, model, dimension, true);
+  }
+
+  @Override
+  public void drop() {
+    // the next prepare overwrites the manifest; ingest removes the old shards
+  }
+
+  @Override
+  public int probeDimension(int dimension) throws IOException {
+    return describe().dimension();
+  }
+
+  @Override
+  public void upsert(List<VectorRecord> records) throws IOException {
+    throw StoreException.fatal("the file sink is written by its Beam transform, not record by record", null);
+  }
+
+  @Override
+  public long count() throws IOException {
+    long[] n = {0};
+    forEach(r -> n[0]++);
+    return n[0];
+  }
+
+  @Override
+  public List<SearchHit> search(float[] vector, int k) throws IOException {
+    PriorityQueue<SearchHit> best = new PriorityQueue<>(Comparator.comparingDouble(SearchHit::score));
+    forEach(r -> {
+      float[] v = r.vector();
+      if (v.length != vector.length) {
+        return;
+      }
+      double dot = 0;
+      double nv = 0;
+      double nq = 0;
+      for (int i = 0; i < v.length; i++) {
+        dot += v[i] * vector[i];
+        nv += v[i] * v[i];
+        nq += vector[i] * vector[i];
+      }
+      best.add(new SearchHit(r.id(), dot / Math.sqrt(nv * nq), r.type(), r.source(), r.page(), r.preview(200), r.ref()));
+      if (best.size() > k) {
+        best.poll();
+      }
+    });
+    List<SearchHit> hits = new ArrayList<>(best);
+    hits.sort(Comparator.comparingDouble(SearchHit::score).reversed());
+    return hits;
+  }
+
+  private interface RecordConsumer {
+    void accept(VectorRecord r) throws IOException;
+  }
+
+  private void forEach(RecordConsumer consumer) throws IOException {
+    MatchResult m = FileSystems.match(dir + "/vectors/vectors-*.jsonl", EmptyMatchTreatment.ALLOW);
+    if (m.status() != MatchResult.Status.OK) {
+      return;
+    }
+    for (MatchResult.Metadata md : m.metadata()) {
+      try (BufferedReader in = new BufferedReader(new java.io.InputStreamReader(
+          Channels.newInputStream(FileSystems.open(md.resourceId())), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          if (!line.isBlank()) {
+            consumer.accept(FileVectorSink.fromJson(line));
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public String describeTarget() {
+    return "file:" + dir;
+  }
+
+  @Override
+  public void close() {}
+}

@@ -1,0 +1,73 @@
+package dev.pagebeam.io.milvus;
+
+import dev.pagebeam.io.store.StoreConnector;
+import dev.pagebeam.io.store.VectorStore;
+import java.util.Objects;
+
+/**
+ * Where a Milvus collection is: host, port, database, collection, token and TLS. The token is
+ * kept out of every message and of {@link #toString()}.
+ */
+public final class MilvusConnector implements StoreConnector {
+  private static final long serialVersionUID = 1L;
+
+  private final String host;
+  private final int port;
+  private final String database;
+  private final String collection;
+  private final String token;
+  private final boolean tls;
+
+  public MilvusConnector(String host, int port, String database, String collection, String token, boolean tls) {
+    this.host = Objects.requireNonNull(host);
+    this.port = port;
+    this.database = Objects.requireNonNull(database);
+    this.collection = Objects.requireNonNull(collection);
+    this.token = token == null ? "" : token;
+    this.tls = tls;
+    if (!collection.matches("[A-Za-z_][A-Za-z0-9_]{0,254}")) {
+      throw new IllegalArgumentException("Milvus collection name '" + collection + "' must start with a letter or '_'"
+          + " and hold only letters, digits and '_' (at most 255)");
+    }
+  }
+
+  @Override
+  public VectorStore open() {
+    return new MilvusStore(this);
+  }
+
+  @Override
+  public String describeTarget() {
+    return "milvus://" + host + ":" + port + "/" + collection + ("default".equals(database) ? "" : " (database "
+        + database + ")");
+  }
+
+  @Override
+  public String toString() {
+    return describeTarget();
+  }
+
+  String uri() {
+    return (tls ? "https://" : "http://") + host + ":" + port;
+  }
+
+  String host() {
+    return host;
+  }
+
+  String database() {
+    return database;
+  }
+
+  String collection() {
+    return collection;
+  }
+
+  String token() {
+    return token;
+  }
+
+  boolean tls() {
+    return tls;
+  }
+}

@@ -1,0 +1,283 @@
+package dev.pagebeam.io.milvus;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.pagebeam.io.VectorRecord;
+import dev.pagebeam.io.store.CollectionState;
+import dev.pagebeam.io.store.SearchHit;
+import dev.pagebeam.io.store.StoreException;
+import dev.pagebeam.io.store.VectorStore;
+import io.milvus.v2.client.ConnectConfig;
+import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.common.ConsistencyLevel;
+import io.milvus.v2.common.DataType;
+import io.milvus.v2.common.IndexParam;
+import io.milvus.v2.exception.ErrorCode;
+import io.milvus.v2.exception.MilvusClientException;
+import io.milvus.v2.service.collection.request.AddFieldReq;
+import io.milvus.v2.service.collection.request.CreateCollectionReq;
+import io.milvus.v2.service.collection.request.DescribeCollectionReq;
+import io.milvus.v2.service.collection.request.DropCollectionReq;
+import io.milvus.v2.service.collection.request.HasCollectionReq;
+import io.milvus.v2.service.collection.request.LoadCollectionReq;
+import io.milvus.v2.service.collection.response.DescribeCollectionResp;
+import io.milvus.v2.service.vector.request.QueryReq;
+import io.milvus.v2.service.vector.request.SearchReq;
+import io.milvus.v2.service.vector.request.UpsertReq;
+import io.milvus.v2.service.vector.request.data.FloatVec;
+import io.milvus.v2.service.vector.response.QueryResp;
+import io.milvus.v2.service.vector.response.SearchResp;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Milvus collection through the Java SDK's v2 client. Records are upserted by their id (the
+ * VARCHAR primary key); no flush is forced after writes (it makes tiny segments); counts are read
+ * with strong consistency.
+ */
+final class MilvusStore implements VectorStore {
+  static final String ID = "id";
+  static final String VECTOR = "vector";
+  static final String DESCRIPTION_PREFIX = "pagebeam model=";
+  /** The model is recorded as a collection property (Milvus Lite keeps no description) and in the description. */
+  static final String MODEL_PROPERTY = "pagebeam.model";
+  private static final int PREVIEW = 1024;
+  private static final int TEXT = 65_535;
+  private static final int PATH = 4096;
+
+  private final MilvusConnector target;
+  private MilvusClientV2 client;
+
+  MilvusStore(MilvusConnector target) {
+    this.target = target;
+  }
+
+  private MilvusClientV2 client() throws StoreException {
+    if (client == null) {
+      try {
+        ConnectConfig.ConnectConfigBuilder config = ConnectConfig.builder()
+            .uri(target.uri())
+            .dbName(target.database())
+            .connectTimeoutMs(5_000)
+            .rpcDeadlineMs(120_000)
+            .secure(target.tls());
+        if (!target.token().isEmpty()) {
+          config.token(target.token());
+        }
+        client = new MilvusClientV2(config.build());
+      } catch (RuntimeException e) {
+        throw classify("connecting", e);
+      }
+    }
+    return client;
+  }
+
+  @Override
+  public CollectionState describe() throws IOException {
+    try {
+      if (!client().hasCollection(HasCollectionReq.builder().collectionName(target.collection()).build())) {
+        return CollectionState.absent();
+      }
+      DescribeCollectionResp d = client().describeCollection(
+          DescribeCollectionReq.builder().collectionName(target.collection()).build());
+      Integer dimension = null;
+      List<String> fields = new ArrayList<>();
+      for (CreateCollectionReq.FieldSchema f : d.getCollectionSchema().getFieldSchemaList()) {
+        fields.add(f.getName());
+        if (f.getDataType() == DataType.FloatVector) {
+          dimension = f.getDimension();
+        }
+      }
+      if (!fields.containsAll(List.of(ID, VECTOR, "text", "source", "page"))) {
+        return CollectionState.incompatible(dimension, "was not created by pagebeam: its fields are " + fields);
+      }
+      String model = d.getProperties() == null ? null : d.getProperties().get(MODEL_PROPERTY);
+      String description = d.getDescription();
+      if (model == null && description != null && description.startsWith(DESCRIPTION_PREFIX)) {
+        model = description.substring(DESCRIPTION_PREFIX.length()).split(" ", 2)[0];
+      }
+      return CollectionState.present(dimension, model);
+    } catch (RuntimeException e) {
+      throw classify("describing the collection", e);
+    }
+  }
+
+  @Override
+  public void create(int dimension, String model) throws IOException {
+    try {
+      CreateCollectionReq.CollectionSchema schema = client().createSchema();
+      schema.addField(AddFieldReq.builder().fieldName(ID).dataType(DataType.VarChar).maxLength(64)
+          .isPrimaryKey(true).autoID(false).build());
+      schema.addField(AddFieldReq.builder().fieldName(VECTOR).dataType(DataType.FloatVector).dimension(dimension)
+          .build());
+      for (String field : List.of("document_id", "content_hash")) {
+        schema.addField(AddFieldReq.builder().fieldName(field).dataType(DataType.VarChar).maxLength(64).build());
+      }
+      schema.addField(AddFieldReq.builder().fieldName("type").dataType(DataType.VarChar).maxLength(32).build());
+      schema.addField(AddFieldReq.builder().fieldName("model").dataType(DataType.VarChar).maxLength(256).build());
+      schema.addField(AddFieldReq.builder().fieldName("source").dataType(DataType.VarChar).maxLength(PATH).build());
+      schema.addField(AddFieldReq.builder().fieldName("ref").dataType(DataType.VarChar).maxLength(PATH).build());
+      schema.addField(AddFieldReq.builder().fieldName("page").dataType(DataType.Int64).build());
+      schema.addField(AddFieldReq.builder().fieldName("preview").dataType(DataType.VarChar).maxLength(PREVIEW).build());
+      schema.addField(AddFieldReq.builder().fieldName("text").dataType(DataType.VarChar).maxLength(TEXT).build());
+      IndexParam index = IndexParam.builder().fieldName(VECTOR).indexType(IndexParam.IndexType.HNSW)
+          .metricType(IndexParam.MetricType.COSINE).extraParams(Map.of("M", 16, "efConstruction", 200)).build();
+      client().createCollection(CreateCollectionReq.builder()
+          .collectionName(target.collection())
+          .description(DESCRIPTION_PREFIX + model + " dimension=" + dimension)
+          .property(MODEL_PROPERTY, model)
+          .collectionSchema(schema)
+          .indexParams(List.of(index))
+          .consistencyLevel(ConsistencyLevel.BOUNDED)
+          .build());
+      client().loadCollection(LoadCollectionReq.builder().collectionName(target.collection()).build());
+    } catch (RuntimeException e) {
+      throw classify("creating the collection", e);
+    }
+  }
+
+  @Override
+  public void drop() throws IOException {
+    try {
+      client().dropCollection(DropCollectionReq.builder().collectionName(target.collection()).build());
+    } catch (RuntimeException e) {
+      throw classify("dropping the collection", e);
+    }
+  }
+
+  @Override
+  public int probeDimension(int dimension) throws IOException {
+    Integer d = describe().dimension();
+    if (d == null) {
+      throw StoreException.fatal(describeTarget() + " has no float vector field", null);
+    }
+    return d;
+  }
+
+  @Override
+  public void upsert(List<VectorRecord> records) throws IOException {
+    List<JsonObject> rows = new ArrayList<>(records.size());
+    for (VectorRecord r : records) {
+      JsonObject row = new JsonObject();
+      row.addProperty(ID, r.id());
+      JsonArray v = new JsonArray(r.dimension());
+      for (float f : r.vector()) {
+        v.add(f);
+      }
+      row.add(VECTOR, v);
+      row.addProperty("document_id", r.documentId());
+      row.addProperty("content_hash", r.contentHash());
+      row.addProperty("type", r.type());
+      row.addProperty("model", r.modelId());
+      row.addProperty("source", clip(r.source(), PATH));
+      row.addProperty("ref", clip(r.ref(), PATH));
+      row.addProperty("page", r.page());
+      row.addProperty("preview", clip(r.preview(200), PREVIEW));
+      row.addProperty("text", r.text() == null ? "" : clip(r.text(), TEXT));
+      rows.add(row);
+    }
+    try {
+      client().upsert(UpsertReq.builder().collectionName(target.collection()).data(rows).build());
+    } catch (RuntimeException e) {
+      throw classify("upserting " + records.size() + " records", e);
+    }
+  }
+
+  /** Milvus counts VARCHAR length in bytes; stay under the limit whatever the characters. */
+  /** At most {@code maxBytes} UTF-8 bytes of s (Milvus's VarChar limit), cut between code points. */
+  static String clip(String s, int maxBytes) {
+    if (s.length() * 3L <= maxBytes) {
+      return s;
+    }
+    int bytes = 0;
+    int i = 0;
+    while (i < s.length()) {
+      int cp = s.codePointAt(i);
+      int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (bytes + size > maxBytes) {
+        break;
+      }
+      bytes += size;
+      i += Character.charCount(cp);
+    }
+    return s.substring(0, i);
+  }
+
+  @Override
+  public long count() throws IOException {
+    try {
+      QueryResp r = client().query(QueryReq.builder().collectionName(target.collection()).filter("")
+          .outputFields(List.of("count(*)")).consistencyLevel(ConsistencyLevel.STRONG).build());
+      return ((Number) r.getQueryResults().get(0).getEntity().get("count(*)")).longValue();
+    } catch (RuntimeException e) {
+      throw classify("counting", e);
+    }
+  }
+
+  @Override
+  public List<SearchHit> search(float[] vector, int k) throws IOException {
+    try {
+      SearchResp r = client().search(SearchReq.builder().collectionName(target.collection()).annsField(VECTOR)
+          .data(List.of(new FloatVec(vector))).limit(k).metricType(IndexParam.MetricType.COSINE)
+          .outputFields(List.of("type", "source", "page", "preview", "ref"))
+          .consistencyLevel(ConsistencyLevel.STRONG).build());
+      List<SearchHit> hits = new ArrayList<>();
+      for (SearchResp.SearchResult h : r.getSearchResults().get(0)) {
+        Map<String, Object> e = h.getEntity();
+        hits.add(new SearchHit(String.valueOf(h.getId()), h.getScore(), String.valueOf(e.get("type")),
+            String.valueOf(e.get("source")), ((Number) e.get("page")).intValue(), String.valueOf(e.get("preview")),
+            String.valueOf(e.get("ref"))));
+      }
+      return hits;
+    } catch (RuntimeException e) {
+      throw classify("searching", e);
+    }
+  }
+
+  /**
+   * Transient: the server is unreachable or timed out (gRPC UNAVAILABLE / DEADLINE_EXCEEDED come
+   * through as RPC_ERROR or TIMEOUT). A dimension refusal and other parameter errors are not.
+   */
+  private StoreException classify(String what, RuntimeException e) {
+    String message = describeTarget() + ": " + what + " failed: " + e.getMessage();
+    if (e instanceof MilvusClientException) {
+      ErrorCode code = ((MilvusClientException) e).getErrorCode();
+      String text = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      if (text.contains("dim") && (text.contains("mismatch") || text.contains("dimension"))) {
+        return StoreException.dimensionMismatch(message);
+      }
+      if (code == ErrorCode.RPC_ERROR || code == ErrorCode.TIMEOUT || text.contains("unavailable")
+          || text.contains("deadline")) {
+        return StoreException.transientFailure(message, e);
+      }
+      if (code == ErrorCode.SERVER_ERROR && (text.contains("not ready") || text.contains("rate limit"))) {
+        return StoreException.transientFailure(message, e);
+      }
+      return StoreException.fatal(message, e);
+    }
+    String text = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+    if (text.contains("unavailable") || text.contains("connect") || text.contains("deadline")) {
+      return StoreException.transientFailure(message, e);
+    }
+    return StoreException.fatal(message, e);
+  }
+
+  @Override
+  public String describeTarget() {
+    return target.describeTarget();
+  }
+
+  @Override
+  public void close() {
+    if (client != null) {
+      try {
+        client.close();
+      } catch (RuntimeException e) {
+        // closing the channel at teardown: nothing useful to do with a failure
+      }
+      client = null;
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.pagebeam.io.store;
+
+import java.io.IOException;
+import java.io.Serializable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exponential backoff for transient store failures, bounded in attempts and in total time.
+ * Non-transient failures are never retried.
+ */
+public final class RetryPolicy implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(RetryPolicy.class);
+
+  private final int maxAttempts;
+  private final long initialBackoffMillis;
+  private final long maxTotalMillis;
+
+  public RetryPolicy(int maxAttempts, long initialBackoffMillis, long maxTotalMillis) {
+    if (maxAttempts < 1 || initialBackoffMillis < 0 || maxTotalMillis < 0) {
+      throw new IllegalArgumentException("a retry policy needs at least 1 attempt and non-negative times");
+    }
+    this.maxAttempts = maxAttempts;
+    this.initialBackoffMillis = initialBackoffMillis;
+    this.maxTotalMillis = maxTotalMillis;
+  }
+
+  /** 8 attempts, 0.5 s doubling to at most 30 s apart, within 2 minutes. */
+  public static RetryPolicy defaults() {
+    return new RetryPolicy(8, 500, 120_000);
+  }
+
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  public long maxTotalMillis() {
+    return maxTotalMillis;
+  }
+
+  /** Something to run against the store. */
+  public interface Call<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs {@code call}, retrying transient {@link StoreException}s and plain I/O errors (connection
+   * refused or reset, timeouts). Throws the last failure when attempts or time run out.
+   */
+  public <T> T run(String what, Call<T> call) throws IOException {
+    long start = System.nanoTime();
+    long backoff = initialBackoffMillis;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return call.run();
+      } catch (IOException e) {
+        boolean retriable = !(e instanceof StoreException) || ((StoreException) e).isTransient();
+        long elapsed = (System.nanoTime() - start) / 1_000_000;
+        if (!retriable || attempt >= maxAttempts || elapsed + backoff > maxTotalMillis) {
+          if (retriable) {
+            throw new IOException(what + " failed after " + attempt + " attempts in " + elapsed / 1000.0 + " s: "
+                + e.getMessage(), e);
+          }
+          throw e;
+        }
+        LOG.warn("{} failed (attempt {} of {}), retrying in {} ms: {}", what, attempt, maxAttempts, backoff,
+            e.getMessage());
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new IOException(what + " interrupted while waiting to retry", e);
+        }
+        backoff = Math.min(backoff * 2, 30_000);
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.pagebeam.io.store;
+
+import dev.pagebeam.io.VectorRecord;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * One collection in a vector database, as the sinks and the query command need it. Implementations
+ * hold a client connection; close them.
+ */
+public interface VectorStore extends AutoCloseable {
+
+  /** What the collection is now. */
+  CollectionState describe() throws IOException;
+
+  /**
+   * Creates the collection for vectors of {@code dimension} from {@code model}, with the cosine
+   * metric, an index and the scalar fields of {@link VectorRecord}.
+   */
+  void create(int dimension, String model) throws IOException;
+
+  /** Drops the collection (for --recreate). */
+  void drop() throws IOException;
+
+  /**
+   * Makes the collection's dimension known when the server only fixes it at the first write
+   * (Chroma): writes and removes one probe vector. Returns the dimension the server then reports,
+   * or throws {@link StoreException} naming the server's refusal.
+   */
+  int probeDimension(int dimension) throws IOException;
+
+  /** Inserts or replaces records by id: a rerun never duplicates. */
+  void upsert(List<VectorRecord> records) throws IOException;
+
+  /** Records in the collection (for tests and the count check). */
+  long count() throws IOException;
+
+  /** The {@code k} nearest records to {@code vector}, best first. */
+  List<SearchHit> search(float[] vector, int k) throws IOException;
+
+  /** Where this is, for messages: {@code chroma://127.0.0.1:8000/manuals}. Never includes secrets. */
+  String describeTarget();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,180 @@
+package dev.pagebeam.io.store;
+
+import dev.pagebeam.io.CheckDimensionFn;
+import dev.pagebeam.io.SinkCounters;
+import dev.pagebeam.io.SinkFailure;
+import dev.pagebeam.io.VectorRecord;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * Writes vector records to a vector store: CheckDimension, then UpsertBatches (batches bounded by
+ * count and by bytes within a bundle, upserted by id with bounded retries). Records whose batch
+ * still fails after the retries come out as {@link SinkFailure}s; a refusal that retrying cannot
+ * fix (a dimension mismatch, a bad request) fails the pipeline.
+ */
+public final class WriteToVectorStore extends PTransform<PCollection<VectorRecord>, PCollection<SinkFailure>> {
+  private final StoreConnector connector;
+  private final int dimension;
+  private final int maxBatchRecords;
+  private final long maxBatchBytes;
+  private final RetryPolicy retry;
+
+  private WriteToVectorStore(StoreConnector connector, int dimension, int maxBatchRecords, long maxBatchBytes,
+      RetryPolicy retry) {
+    this.connector = connector;
+    this.dimension = dimension;
+    this.maxBatchRecords = maxBatchRecords;
+    this.maxBatchBytes = maxBatchBytes;
+    this.retry = retry;
+  }
+
+  public static WriteToVectorStore to(StoreConnector connector, int dimension) {
+    return new WriteToVectorStore(connector, dimension, 500, 4L << 20, RetryPolicy.defaults());
+  }
+
+  /** Most records per upsert request. */
+  public WriteToVectorStore withMaxBatchRecords(int records) {
+    return new WriteToVectorStore(connector, dimension, records, maxBatchBytes, retry);
+  }
+
+  /** Most bytes (vectors, text and metadata) per upsert request. */
+  public WriteToVectorStore withMaxBatchBytes(long bytes) {
+    return new WriteToVectorStore(connector, dimension, maxBatchRecords, bytes, retry);
+  }
+
+  public WriteToVectorStore withRetry(RetryPolicy policy) {
+    return new WriteToVectorStore(connector, dimension, maxBatchRecords, maxBatchBytes, policy);
+  }
+
+  @Override
+  public PCollection<SinkFailure> expand(PCollection<VectorRecord> records) {
+    if (dimension < 1 || maxBatchRecords < 1 || maxBatchBytes < 1) {
+      throw new IllegalArgumentException("the sink needs a dimension and positive batch bounds");
+    }
+    PCollectionTuple checked = records.apply("CheckDimension",
+        ParDo.of(new CheckDimensionFn(dimension, connector.describeTarget()))
+            .withOutputTags(CheckDimensionFn.OK, TupleTagList.of(CheckDimensionFn.FAILURES)));
+    PCollectionTuple written = checked.get(CheckDimensionFn.OK).apply("UpsertBatches",
+        ParDo.of(new UpsertBatchesFn(connector, maxBatchRecords, maxBatchBytes, retry))
+            .withOutputTags(UpsertBatchesFn.FAILED, TupleTagList.empty()));
+    written.get(UpsertBatchesFn.FAILED).setCoder(SinkFailure.FailureCoder.of());
+    return org.apache.beam.sdk.values.PCollectionList.of(checked.get(CheckDimensionFn.FAILURES)
+            .setCoder(SinkFailure.FailureCoder.of()))
+        .and(written.get(UpsertBatchesFn.FAILED))
+        .apply("SinkFailures", org.apache.beam.sdk.transforms.Flatten.pCollections());
+  }
+
+  /** Rough size of a record in a request: floats as JSON or protobuf, text and metadata. */
+  static long approximateBytes(VectorRecord r) {
+    return r.dimension() * 12L + (r.text() == null ? 0 : r.text().length() * 2L) + r.source().length() * 2L
+        + r.ref().length() * 2L + 300;
+  }
+
+  static final class UpsertBatchesFn extends DoFn<VectorRecord, SinkFailure> {
+    static final TupleTag<SinkFailure> FAILED = new TupleTag<SinkFailure>() {};
+
+    private final StoreConnector connector;
+    private final int maxRecords;
+    private final long maxBytes;
+    private final RetryPolicy retry;
+    private transient VectorStore store;
+    private transient List<VectorRecord> batch;
+    private transient List<BoundedWindow> windows;
+    private transient long batchBytes;
+
+    UpsertBatchesFn(StoreConnector connector, int maxRecords, long maxBytes, RetryPolicy retry) {
+      this.connector = connector;
+      this.maxRecords = maxRecords;
+      this.maxBytes = maxBytes;
+      this.retry = retry;
+    }
+
+    @Setup
+    public void setup() throws IOException {
+      store = connector.open();
+    }
+
+    @StartBundle
+    public void startBundle() {
+      batch = new ArrayList<>();
+      windows = new ArrayList<>();
+      batchBytes = 0;
+    }
+
+    @ProcessElement
+    public void process(@Element VectorRecord r, BoundedWindow window, MultiOutputReceiver out) throws IOException {
+      long size = approximateBytes(r);
+      if (!batch.isEmpty() && (batch.size() >= maxRecords || batchBytes + size > maxBytes)) {
+        flush((failure, w) -> out.get(FAILED).output(failure));
+      }
+      batch.add(r);
+      windows.add(window);
+      batchBytes += size;
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) throws IOException {
+      flush((failure, w) -> context.output(FAILED, failure, w.maxTimestamp(), w));
+    }
+
+    private interface FailureOutput {
+      void output(SinkFailure failure, BoundedWindow window);
+    }
+
+    private void flush(FailureOutput out) throws IOException {
+      if (batch.isEmpty()) {
+        return;
+      }
+      List<VectorRecord> records = batch;
+      List<BoundedWindow> recordWindows = windows;
+      batch = new ArrayList<>();
+      windows = new ArrayList<>();
+      batchBytes = 0;
+      try {
+        retry.run("upserting " + records.size() + " records into " + connector.describeTarget(), () -> {
+          store.upsert(records);
+          return null;
+        });
+        SinkCounters.vectorsWritten.inc(records.size());
+        SinkCounters.upsertRequests.inc();
+      } catch (StoreException e) {
+        if (!e.isTransient()) {
+          // A refusal retrying cannot fix (a dimension mismatch, a bad request): stop the job.
+          throw new IllegalStateException(connector.describeTarget() + " refused the records: " + e.getMessage()
+              + (e.isDimensionMismatch() ? " Nothing of this batch was written; check the collection's dimension"
+                  + " (pagebeam inspect-model) or write to a new collection." : ""), e);
+        }
+        deadLetter(records, recordWindows, e, out);
+      } catch (IOException e) {
+        deadLetter(records, recordWindows, e, out);
+      }
+    }
+
+    private void deadLetter(List<VectorRecord> records, List<BoundedWindow> recordWindows, IOException e,
+        FailureOutput out) {
+      SinkCounters.sinkFailures.inc(records.size());
+      for (int i = 0; i < records.size(); i++) {
+        out.output(SinkFailure.of(records.get(i), e.getMessage()), recordWindows.get(i));
+      }
+    }
+
+    @Teardown
+    public void teardown() {
+      if (store != null) {
+        store.close();
+        store = null;
+      }
+    }
+  }
+
+}
