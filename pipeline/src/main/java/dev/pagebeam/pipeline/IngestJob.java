@@ -1,8 +1,8 @@
 package dev.pagebeam.pipeline;
 
 import dev.pagebeam.io.SinkFailure;
+import dev.pagebeam.io.SinkTarget;
 import dev.pagebeam.io.VectorRecord;
-import dev.pagebeam.io.files.FileVectorSink;
 import dev.pagebeam.transforms.encode.EmbeddedElement;
 import dev.pagebeam.transforms.encode.EncodePdfElements;
 import dev.pagebeam.transforms.encode.EncodeSettings;
@@ -44,10 +44,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ingest job: PDFs -> elements -> vectors -> the file sink, plus dead letters. Everything that
- * can be checked is checked before the pipeline starts: options, the model (it is loaded once to
- * check its files, graph, dimension and device), that chunks fit the model, that the output does
- * not hold another model's vectors, and that every input pattern matches a file.
+ * The ingest job: PDFs -> elements -> vectors -> the sink (files, Chroma or Milvus), plus dead
+ * letters. Everything that can be checked is checked before the pipeline starts: options, the model
+ * (it is loaded once to check its files, graph, dimension and device), that chunks fit the model,
+ * that the sink is reachable and does not hold another model's or dimension's vectors (the
+ * collection is created when absent), and that every input pattern matches a file.
  */
 public final class IngestJob {
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
@@ -98,7 +99,8 @@ public final class IngestJob {
     ModelSpec spec = modelSpec(options);
     ModelFacts facts = checkModel(spec, settings);
     EncodeSettings encode = encodeSettings(options, spec, facts.cuda);
-    FileVectorSink.prepare(options.getOutput(), facts.id, facts.dimension, options.getRecreate());
+    String guard = Sinks.prepare(Sinks.target(options), options, facts.id, facts.dimension);
+    LOG.info("sink {}: {} ({} dimensions, model {})", Sinks.target(options), guard, facts.dimension, facts.id);
     return new IngestJob(options, settings, patterns, files, facts, encode);
   }
 
@@ -237,7 +239,7 @@ public final class IngestJob {
           .apply("ToVectorRecord", MapElements.into(TypeDescriptor.of(VectorRecord.class))
               .via((EmbeddedElement e) -> toRecord(e, out, imageFiles)))
           .setCoder(VectorRecord.RecordCoder.of())
-          .apply("WriteVectors", FileVectorSink.write(out, model.dimension));
+          .apply("WriteVectors", Sinks.write(Sinks.target(options), options, model.dimension));
       deadLetters.add(failed.apply("SinkFailureToDeadLetter",
           MapElements.into(TypeDescriptor.of(DeadLetter.class)).via(IngestJob::toDeadLetter))
           .setCoder(DeadLetter.DeadLetterCoder.of()));
@@ -264,6 +266,10 @@ public final class IngestJob {
   /** Runs to completion, logging progress every few seconds, and returns the summary. */
   public Summary run() throws IOException {
     removePreviousOutput(options.getOutput());
+    SinkTarget sink = Sinks.target(options);
+    if (encode != null && sink.kind() == SinkTarget.Kind.FILE && !sink.directory().equals(options.getOutput())) {
+      removePreviousOutput(sink.directory());
+    }
     LOG.info("ingest: {} files from {} -> {} ({}{})", fileCount, patterns, options.getOutput(), settings,
         encode == null ? ", split only" : ", " + encode);
     Pipeline pipeline = Pipeline.create(options);
@@ -285,7 +291,8 @@ public final class IngestJob {
     }
     Map<String, Long> counters = Summary.counters(result);
     return Summary.of(counters, (System.nanoTime() - started) / 1e9,
-        model == null ? null : model.id, model == null ? 0 : model.dimension);
+        model == null ? null : model.id, model == null ? 0 : model.dimension)
+        .withSink(encode == null ? null : Sinks.target(options).toString());
   }
 
   private static final Pattern OUR_SHARD =

@@ -42,6 +42,8 @@ public final class PagebeamCli {
         return ingest(rest, out, err);
       case "inspect-model":
         return inspectModel(rest, out, err);
+      case "query":
+        return query(rest, out, err);
       case "options-table":
         out.print(optionsTable());
         return OK;
@@ -57,7 +59,8 @@ public final class PagebeamCli {
     try {
       options = parse(args);
       job = IngestJob.prepare(options);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // bad options, a model or device that cannot work, a sink that refuses the model
       err.println("pagebeam ingest: " + e.getMessage());
       return USAGE;
     } catch (Exception e) {
@@ -67,6 +70,13 @@ public final class PagebeamCli {
     try {
       Summary summary = job.run();
       out.println(summary.line());
+      long failed = summary.get(dev.pagebeam.io.SinkCounters.SINK_FAILURES);
+      if (failed > 0) {
+        err.println("pagebeam ingest: " + failed + " vectors could not be written to " + summary.value("sink")
+            + " after retries; they are dead letters under " + options.getOutput() + "/dead-letters."
+            + " Rerun when the sink is back: ids are stable, so a rerun only fills the gap.");
+        return FAILED;
+      }
       return OK;
     } catch (Exception e) {
       err.println("pagebeam ingest: the run failed: " + rootMessage(e));
@@ -86,6 +96,22 @@ public final class PagebeamCli {
     } catch (Exception e) {
       err.println("pagebeam inspect-model: " + e.getMessage());
       return USAGE;
+    }
+  }
+
+  private static int query(String[] args, PrintStream out, PrintStream err) {
+    try {
+      PipelineOptionsFactory.register(QueryOptions.class);
+      QueryOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(QueryOptions.class);
+      org.apache.beam.sdk.io.FileSystems.setDefaultPipelineOptions(options);
+      QueryCommand.run(options, mentions(args, "model"), out);
+      return OK;
+    } catch (IllegalArgumentException e) {
+      err.println("pagebeam query: " + e.getMessage());
+      return USAGE;
+    } catch (Exception e) {
+      err.println("pagebeam query: " + e.getMessage());
+      return FAILED;
     }
   }
 
@@ -144,13 +170,21 @@ public final class PagebeamCli {
     b.append("  ingest        split PDFs into text chunks, page thumbnails and embedded images, encode them\n");
     b.append("                with the model, write the vectors and the dead letters under --output, then\n");
     b.append("                print one SUMMARY line\n");
+    b.append("  query         embed --text (or --image) with the collection's model and print the --k nearest\n");
+    b.append("                records of --sink (file: exact search, chroma://, milvus://)\n");
     b.append("  inspect-model print a model's family, dimension, max tokens, pooling, graph inputs and outputs,\n");
     b.append("                and the device it would run on (--model, --device)\n");
     b.append("  bench-split   benchmark: the split stage on the DirectRunner vs a bare 2-thread loop\n");
     b.append("  bench-encode  benchmark: the encode stage vs a bare ONNX Runtime loop vs LangChain4j\n");
+    b.append("  bench-sink    benchmark: the Chroma and Milvus sinks vs a bare loop of upserts\n");
     b.append("  --help        this text\n\n");
     b.append("Options (ingest):\n");
     for (OptionDoc o : optionDocs()) {
+      b.append(String.format("  --%s=%s%n", o.name, o.defaultValue.isEmpty() ? "..." : o.defaultValue));
+      b.append("      ").append(o.description).append('\n');
+    }
+    b.append("\nOptions (query; it also takes --sink, --model, the Chroma and Milvus options and --device):\n");
+    for (OptionDoc o : optionDocs(QueryOptions.class)) {
       b.append(String.format("  --%s=%s%n", o.name, o.defaultValue.isEmpty() ? "..." : o.defaultValue));
       b.append("      ").append(o.description).append('\n');
     }
@@ -184,9 +218,14 @@ public final class PagebeamCli {
   }
 
   static List<OptionDoc> optionDocs() {
+    return optionDocs(PagebeamOptions.class);
+  }
+
+  /** The options an options interface declares itself, in {@link #ORDER} (then name) order. */
+  static List<OptionDoc> optionDocs(Class<?> optionsInterface) {
     List<OptionDoc> docs = new ArrayList<>();
-    for (Method m : PagebeamOptions.class.getMethods()) {
-      if (m.getDeclaringClass() != PagebeamOptions.class || !m.getName().startsWith("get")) {
+    for (Method m : optionsInterface.getMethods()) {
+      if (m.getDeclaringClass() != optionsInterface || !m.getName().startsWith("get")) {
         continue;
       }
       Description d = m.getAnnotation(Description.class);
@@ -197,7 +236,8 @@ public final class PagebeamCli {
       docs.add(new OptionDoc(name, defaultOf(m), d.value()));
     }
     // Reflection does not keep declaration order; ORDER does.
-    docs.sort(Comparator.comparingInt(o -> ORDER.indexOf(o.name) < 0 ? Integer.MAX_VALUE : ORDER.indexOf(o.name)));
+    docs.sort(Comparator.<OptionDoc>comparingInt(o -> ORDER.indexOf(o.name) < 0 ? Integer.MAX_VALUE
+        : ORDER.indexOf(o.name)).thenComparing(o -> o.name));
     return docs;
   }
 
@@ -205,7 +245,9 @@ public final class PagebeamCli {
       "input", "output", "model", "maxTokens", "overlapTokens", "pageImages", "thumbnailSize", "embeddedImages",
       "minImageSize", "maxImageSide", "maxImagePixels", "memoryPerDocumentMb", "secondsPerDocument", "pagesPerTask",
       "encode", "device", "cpuThreads", "cudaMemoryLimitMb", "textBatchSize", "imageBatchSize", "maxBatchTokens",
-      "encoderShards", "maxBufferingSeconds", "recreate", "writeElements", "writeImages");
+      "encoderShards", "maxBufferingSeconds", "recreate", "sink", "chromaTenant", "chromaDatabase", "milvusDatabase",
+      "milvusToken", "milvusTls", "sinkBatchSize", "sinkRetrySeconds", "writeElements", "writeImages",
+      "text", "image", "k");
 
   private static String defaultOf(Method m) {
     if (m.getAnnotation(Default.String.class) != null) {

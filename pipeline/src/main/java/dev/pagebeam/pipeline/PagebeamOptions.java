@@ -1,5 +1,6 @@
 package dev.pagebeam.pipeline;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.pagebeam.transforms.encode.EncodeSettings;
 import dev.pagebeam.transforms.model.ModelLocation;
 import dev.pagebeam.transforms.split.SplitSettings;
@@ -162,11 +163,64 @@ public interface PagebeamOptions extends PipelineOptions {
 
   void setMaxBufferingSeconds(int value);
 
-  @Description("Replace the vectors of an earlier run into the same output even when its model or dimension differ.")
+  @Description("Replace what the sink holds even when its model or dimension differ: the vectors of an earlier run "
+      + "into the same output, or the Chroma or Milvus collection (dropped and created again).")
   @Default.Boolean(false)
   boolean getRecreate();
 
   void setRecreate(boolean value);
+
+  @Description("Where the vectors go: file:DIR, chroma://HOST:PORT/COLLECTION or milvus://HOST:PORT/COLLECTION. "
+      + "Empty means file:OUTPUT.")
+  @Default.String("")
+  String getSink();
+
+  void setSink(String value);
+
+  @Description("Chroma tenant of the collection.")
+  @Default.String("default_tenant")
+  String getChromaTenant();
+
+  void setChromaTenant(String value);
+
+  @Description("Chroma database of the collection (created if missing).")
+  @Default.String("default_database")
+  String getChromaDatabase();
+
+  void setChromaDatabase(String value);
+
+  @Description("Milvus database of the collection.")
+  @Default.String("default")
+  String getMilvusDatabase();
+
+  void setMilvusDatabase(String value);
+
+  @Description("Milvus token (user:password or an API key); empty means the MILVUS_TOKEN environment variable. "
+      + "Never logged, never printed, never put into the serialized pipeline options.")
+  @Default.String("")
+  @JsonIgnore
+  String getMilvusToken();
+
+  void setMilvusToken(String value);
+
+  @Description("Connect to Milvus over TLS.")
+  @Default.Boolean(false)
+  boolean getMilvusTls();
+
+  void setMilvusTls(boolean value);
+
+  @Description("Most records per upsert request to Chroma or Milvus (also bounded to 4 MB).")
+  @Default.Integer(500)
+  int getSinkBatchSize();
+
+  void setSinkBatchSize(int value);
+
+  @Description("How long a failing upsert is retried (connection refused or reset, timeouts, 5xx, UNAVAILABLE) "
+      + "before its records become dead letters and the run exits 1.")
+  @Default.Integer(120)
+  int getSinkRetrySeconds();
+
+  void setSinkRetrySeconds(int value);
 
   @Description("Also write the split elements as JSON lines under OUTPUT/elements, for inspection.")
   @Default.Boolean(false)

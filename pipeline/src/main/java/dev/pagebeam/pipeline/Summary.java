@@ -33,7 +33,9 @@ public final class Summary {
       SinkCounters.VECTORS_WRITTEN,
       EncodeCounters.TRUNCATED_CHUNKS,
       EncodeCounters.IMAGES_WITHOUT_ENCODER,
-      EncodeCounters.MODEL_LOADS);
+      EncodeCounters.MODEL_LOADS,
+      SinkCounters.SINK_FAILURES,
+      SinkCounters.UPSERT_REQUESTS);
 
   private final Map<String, Object> values = new LinkedHashMap<>();
 
@@ -88,6 +90,12 @@ public final class Summary {
         : Math.round(1000.0 * counters.getOrDefault(EncodeCounters.BATCH_SLOTS_USED, 0L) / slots) / 1000.0);
     s.values.put("seconds", Math.round(seconds * 100) / 100.0);
     return s;
+  }
+
+  /** Adds the sink the vectors went to (never with credentials). */
+  public Summary withSink(String sink) {
+    values.put("sink", sink);
+    return this;
   }
 
   public long get(String key) {

@@ -33,8 +33,14 @@ class PagebeamCliTest {
     for (PagebeamCli.OptionDoc o : PagebeamCli.optionDocs()) {
       assertThat(stdout()).contains("--" + o.name + "=" + (o.defaultValue.isEmpty() ? "..." : o.defaultValue));
     }
-    assertThat(PagebeamCli.optionDocs()).hasSize(PagebeamCli.ORDER.size()).hasSize(26);
-    assertThat(stdout()).contains("ingest").contains("inspect-model").contains("bench-split").contains("bench-encode");
+    for (PagebeamCli.OptionDoc o : PagebeamCli.optionDocs(QueryOptions.class)) {
+      assertThat(stdout()).contains("--" + o.name + "=");
+    }
+    assertThat(PagebeamCli.optionDocs()).hasSize(34);
+    assertThat(PagebeamCli.optionDocs(QueryOptions.class)).extracting(o -> o.name).containsExactly("text", "image", "k");
+    assertThat(PagebeamCli.ORDER).hasSize(34 + 3);
+    assertThat(stdout()).contains("ingest").contains("query").contains("inspect-model").contains("bench-split")
+        .contains("bench-encode").contains("bench-sink");
   }
 
   @Test

@@ -1,0 +1,102 @@
+package dev.pagebeam.pipeline;
+
+import dev.pagebeam.io.SinkTarget;
+import dev.pagebeam.io.store.CollectionState;
+import dev.pagebeam.io.store.SearchHit;
+import dev.pagebeam.io.store.VectorStore;
+import dev.pagebeam.transforms.model.EmbeddingModel;
+import dev.pagebeam.transforms.model.ModelLocation;
+import dev.pagebeam.transforms.model.ModelSpec;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+
+/**
+ * {@code pagebeam query}: embeds a query with the collection's own model (and its query prefix) and
+ * prints the nearest records. Works on the file sink (exact search), Chroma and Milvus.
+ */
+final class QueryCommand {
+  private QueryCommand() {}
+
+  static void run(QueryOptions o, boolean modelGiven, PrintStream out) throws Exception {
+    if (o.getText().isBlank() && o.getImage().isBlank()) {
+      throw new IllegalArgumentException("give --text=\"...\" or --image=FILE");
+    }
+    if (o.getK() < 1) {
+      throw new IllegalArgumentException("--k=" + o.getK() + " must be at least 1");
+    }
+    SinkTarget target = Sinks.target(o);
+    try (VectorStore store = Sinks.open(target, o)) {
+      CollectionState state = store.describe();
+      if (!state.exists()) {
+        throw new IllegalArgumentException(store.describeTarget() + " holds no vectors yet: run pagebeam ingest with"
+            + " --sink=" + target + " first");
+      }
+      String modelName = modelGiven || state.model() == null ? o.getModel() : state.model();
+      ModelLocation location;
+      try {
+        location = ModelLocation.parse(modelName);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(store.describeTarget() + " was written with model " + modelName
+            + ", which is not bundled: pass its directory with --model", e);
+      }
+      ModelSpec spec = IngestJob.modelSpec(o);
+      spec = new ModelSpec(location, spec.device(), o.getCpuThreads(), spec.cudaMemoryLimitBytes());
+      try (EmbeddingModel model = EmbeddingModel.load(spec)) {
+        String id = model.manifest().id();
+        if (state.model() != null && !state.model().equals(id)) {
+          throw new IllegalArgumentException(store.describeTarget() + " was written with model " + state.model()
+              + "; querying it with " + id + " would compare vectors of different spaces");
+        }
+        if (state.dimension() != null && state.dimension() != model.dimension()) {
+          throw new IllegalArgumentException(store.describeTarget() + " holds " + state.dimension()
+              + "-dimension vectors; model " + id + " makes " + model.dimension());
+        }
+        float[] query = embed(model, o);
+        List<SearchHit> hits = store.search(query, o.getK());
+        out.printf("query %s%s (model %s, %s)%n", o.getText().isBlank() ? "" : "\"" + o.getText() + "\"",
+            o.getImage().isBlank() ? "" : " image " + o.getImage(), id, store.describeTarget());
+        int rank = 1;
+        for (SearchHit h : hits) {
+          out.printf(Locale.ROOT, "%2d. %.4f  %-14s %s  page %d  %s%n", rank++, h.score(), h.type(), h.source(),
+              h.page(), h.preview());
+        }
+        if (hits.isEmpty()) {
+          out.println("no results");
+        }
+      }
+    }
+  }
+
+  private static float[] embed(EmbeddingModel model, QueryOptions o) throws Exception {
+    float[] text = o.getText().isBlank() ? null : model.embedTexts(List.of(o.getText()), true).vectors[0];
+    if (o.getImage().isBlank()) {
+      return text;
+    }
+    if (!model.manifest().encodesImages()) {
+      throw new IllegalArgumentException("model " + model.manifest().id() + " encodes text only: --image needs a"
+          + " CLIP-family model");
+    }
+    BufferedImage image = ImageIO.read(new File(o.getImage()));
+    if (image == null) {
+      throw new IllegalArgumentException("--image=" + o.getImage() + " is not an image this JVM can read");
+    }
+    float[] picture = model.embedImages(List.of(model.manifest().image().apply(image)))[0];
+    if (text == null) {
+      return picture;
+    }
+    float[] both = new float[picture.length];
+    double norm = 0;
+    for (int i = 0; i < both.length; i++) {
+      both[i] = text[i] + picture[i];
+      norm += both[i] * both[i];
+    }
+    for (int i = 0; i < both.length; i++) {
+      both[i] /= (float) Math.sqrt(norm);
+    }
+    return both;
+  }
+}

@@ -1,0 +1,25 @@
+package dev.pagebeam.pipeline;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+
+/** Options of {@code pagebeam query}, besides the sink and model options of ingest. */
+public interface QueryOptions extends PagebeamOptions {
+  @Description("The query text; embedded with the model's query prefix.")
+  @Default.String("")
+  String getText();
+
+  void setText(String value);
+
+  @Description("An image file to search with (CLIP-family models); with --text, the two are combined.")
+  @Default.String("")
+  String getImage();
+
+  void setImage(String value);
+
+  @Description("How many results to print.")
+  @Default.Integer(5)
+  int getK();
+
+  void setK(int value);
+}
