@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh machine: fetches the real-PDF corpus into tools/ (git-ignored),
-# builds, runs every unit and end-to-end test with Maven, then runs the README's quick start and
-# checks its SUMMARY line.
+# The whole test suite, from a fresh machine: fetches the real-PDF corpus and installs the Chroma
+# and Milvus test servers into tools/ (git-ignored), starts the servers on 127.0.0.1, builds and runs
+# every unit and end-to-end test with Maven, runs the README's quick start and checks its SUMMARY
+# line, and stops the servers.
 set -euo pipefail
 
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,6 +11,13 @@ export DJL_OFFLINE=true
 
 echo "== fetching the real-PDF test corpus (Debian documentation packages)"
 scripts/fetch-corpus.sh
+
+echo "== starting the real Chroma and Milvus servers (127.0.0.1 only)"
+scripts/test-servers.sh stop
+eval "$(scripts/test-servers.sh start)"
+export CHROMA MILVUS
+trap 'scripts/test-servers.sh stop' EXIT
+echo "CHROMA=$CHROMA MILVUS=$MILVUS"
 
 echo "== building and running the tests"
 # build-classpath leaves the launcher's classpath files, so bin/pagebeam below does not rebuild.

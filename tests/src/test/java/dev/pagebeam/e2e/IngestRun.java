@@ -36,12 +36,17 @@ final class IngestRun {
   static IngestRun ingest(Path output, String... args) throws IOException {
     List<String> all = new ArrayList<>(List.of("ingest", "--output=" + output));
     all.addAll(List.of(args));
+    return command(output, all.toArray(new String[0]));
+  }
+
+  /** Any pagebeam command, in-process. */
+  static IngestRun command(Path output, String... all) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code;
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
          PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = PagebeamCli.run(all.toArray(new String[0]), o, e);
+      code = PagebeamCli.run(all, o, e);
     }
     String stdout = out.toString(StandardCharsets.UTF_8);
     JsonNode summary = null;
