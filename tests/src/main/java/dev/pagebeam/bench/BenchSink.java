@@ -1,0 +1,186 @@
+package dev.pagebeam.bench;
+
+import dev.pagebeam.io.SinkCounters;
+import dev.pagebeam.io.SinkTarget;
+import dev.pagebeam.io.VectorRecord;
+import dev.pagebeam.io.chroma.ChromaConnector;
+import dev.pagebeam.io.milvus.MilvusConnector;
+import dev.pagebeam.io.store.CollectionGuard;
+import dev.pagebeam.io.store.StoreConnector;
+import dev.pagebeam.io.store.VectorStore;
+import dev.pagebeam.io.store.WriteToVectorStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+
+/**
+ * {@code bin/pagebeam bench-sink}: vectors per second of pagebeam's sink transform on the
+ * DirectRunner next to a plain loop of upserts with the same client and batch size, in one run,
+ * for Chroma and Milvus. Each measurement writes the precomputed vectors into a fresh collection.
+ */
+public final class BenchSink {
+  private BenchSink() {}
+
+  public static void main(String[] args) throws Exception {
+    BenchArgs a = new BenchArgs(args, Set.of("vectors", "batch", "dimension", "chroma", "milvus", "rounds"));
+    int n = a.getInt("vectors", 20_000);
+    int batch = a.getInt("batch", 500);
+    int dimension = a.getInt("dimension", 384);
+    int rounds = a.getInt("rounds", 2);
+    String chroma = a.get("chroma", System.getenv().getOrDefault("CHROMA", ""));
+    String milvus = a.get("milvus", System.getenv().getOrDefault("MILVUS", ""));
+    if (chroma.isEmpty() && milvus.isEmpty()) {
+      throw new IllegalArgumentException("no server: start them with eval \"$(scripts/test-servers.sh start)\""
+          + " (sets CHROMA and MILVUS) or pass --chroma=HOST:PORT --milvus=HOST:PORT");
+    }
+    List<VectorRecord> records = records(n, dimension);
+    System.out.printf("bench-sink: %d precomputed %d-dimension vectors, upsert batches of %d, best of %d rounds%n",
+        n, dimension, batch, rounds);
+    List<String> rows = new ArrayList<>();
+    if (!chroma.isEmpty()) {
+      rows.add(row("chroma", chroma, records, dimension, batch, rounds));
+    }
+    if (!milvus.isEmpty()) {
+      rows.add(row("milvus", milvus, records, dimension, batch, rounds));
+    }
+    System.out.printf("%-8s %8s %20s %20s %7s%n", "sink", "vectors", "pipeline vectors/s", "bare loop vectors/s",
+        "ratio");
+    rows.forEach(System.out::println);
+  }
+
+  private static String row(String kind, String address, List<VectorRecord> records, int dimension, int batch,
+      int rounds) throws Exception {
+    double bestPipeline = 0;
+    double bestBare = 0;
+    for (int r = 0; r < rounds; r++) {
+      bestBare = Math.max(bestBare, bare(connector(kind, address, "bench_bare_" + r), records, dimension, batch));
+      bestPipeline = Math.max(bestPipeline,
+          pipeline(connector(kind, address, "bench_pipeline_" + r), records, dimension, batch));
+    }
+    return String.format(Locale.ROOT, "%-8s %8d %20.0f %20.0f %6.2fx", kind, records.size(), bestPipeline, bestBare,
+        bestPipeline / bestBare);
+  }
+
+  static StoreConnector connector(String kind, String address, String collection) {
+    SinkTarget t = SinkTarget.parse(kind + "://" + address + "/" + collection);
+    return kind.equals("chroma") ? new ChromaConnector(t.host(), t.port(), "default_tenant", "default_database",
+        collection) : new MilvusConnector(t.host(), t.port(), "default", collection, "", false);
+  }
+
+  private static void fresh(StoreConnector connector, int dimension) throws Exception {
+    try (VectorStore store = connector.open()) {
+      if (store.describe().exists()) {
+        store.drop();
+      }
+      CollectionGuard.prepare(store, "bench-model", dimension, false);
+    }
+  }
+
+  /** The bare client: a loop of upserts of {@code batch} records. */
+  static double bare(StoreConnector connector, List<VectorRecord> records, int dimension, int batch) throws Exception {
+    fresh(connector, dimension);
+    try (VectorStore store = connector.open()) {
+      long start = System.nanoTime();
+      for (int i = 0; i < records.size(); i += batch) {
+        store.upsert(records.subList(i, Math.min(records.size(), i + batch)));
+      }
+      double rate = records.size() / ((System.nanoTime() - start) / 1e9);
+      check(store, records.size());
+      store.drop();
+      return rate;
+    }
+  }
+
+  /** pagebeam's sink transform on the DirectRunner, one worker thread as ingest runs it. */
+  static double pipeline(StoreConnector connector, List<VectorRecord> records, int dimension, int batch)
+      throws Exception {
+    fresh(connector, dimension);
+    DirectOptions options = PipelineOptionsFactory.as(DirectOptions.class);
+    options.setRunner(DirectRunner.class);
+    options.setTargetParallelism(1);
+    options.setEnforceImmutability(false);
+    options.setEnforceEncodability(false);
+    Pipeline p = Pipeline.create(options);
+    // The encoder hands the sink many records per bundle; Create.of(records) would instead cut the
+    // input into DirectRunner splits of ~130 records, and the benchmark would measure that source.
+    // So the records come from ranges of the precomputed list, one range per input element.
+    SHARED.set(records);
+    List<Integer> starts = new ArrayList<>();
+    for (int i = 0; i < records.size(); i += RANGE) {
+      starts.add(i);
+    }
+    p.apply(Create.of(starts)).apply("EmitRange", ParDo.of(new EmitRangeFn()))
+        .setCoder(VectorRecord.RecordCoder.of())
+        .apply(WriteToVectorStore.to(connector, dimension).withMaxBatchRecords(batch));
+    long start = System.nanoTime();
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    double rate = records.size() / ((System.nanoTime() - start) / 1e9);
+    for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named(SinkCounters.NAMESPACE, SinkCounters.UPSERT_REQUESTS)).build())
+        .getCounters()) {
+      System.out.printf(Locale.ROOT, "  %s: %d upsert requests, %.0f records each on average%n",
+          connector.describeTarget(), c.getAttempted(), records.size() / (double) c.getAttempted());
+    }
+    try (VectorStore store = connector.open()) {
+      check(store, records.size());
+      store.drop();
+    }
+    return rate;
+  }
+
+  private static void check(VectorStore store, int expected) throws Exception {
+    long count = store.count();
+    if (count != expected) {
+      throw new IllegalStateException(store.describeTarget() + " holds " + count + " records, expected " + expected);
+    }
+  }
+
+  private static final int RANGE = 2_000;
+  private static final java.util.concurrent.atomic.AtomicReference<List<VectorRecord>> SHARED =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  /** Emits the precomputed records of one range (DirectRunner only: they live in this JVM). */
+  static final class EmitRangeFn extends DoFn<Integer, VectorRecord> {
+    @ProcessElement
+    public void process(@Element Integer start, OutputReceiver<VectorRecord> out) {
+      List<VectorRecord> all = SHARED.get();
+      for (int i = start; i < Math.min(all.size(), start + RANGE); i++) {
+        out.output(all.get(i));
+      }
+    }
+  }
+
+  static List<VectorRecord> records(int n, int dimension) {
+    Random random = new Random(42);
+    List<VectorRecord> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      float[] v = new float[dimension];
+      double norm = 0;
+      for (int d = 0; d < dimension; d++) {
+        v[d] = (float) random.nextGaussian();
+        norm += v[d] * v[d];
+      }
+      for (int d = 0; d < dimension; d++) {
+        v[d] /= (float) Math.sqrt(norm);
+      }
+      String text = "Chunk " + i + " of the benchmark corpus: " + "lorem ipsum dolor sit amet ".repeat(6);
+      out.add(new VectorRecord(String.format("%032x", i), "d".repeat(64), "text_chunk", "/bench/doc-" + (i / 300) + ".pdf",
+          1 + i % 300, text, "/bench/doc.pdf#page=" + (1 + i % 300), "h".repeat(64), "bench-model", v));
+    }
+    return out;
+  }
+}
