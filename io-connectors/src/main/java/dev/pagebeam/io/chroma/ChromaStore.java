@@ -35,6 +35,7 @@ final class ChromaStore implements VectorStore {
   private final HttpClient http;
   private final String base;
   private String collectionId;
+  private int maxBatchSize;
 
   ChromaStore(ChromaConnector target) {
     this.target = target;
@@ -102,8 +103,29 @@ final class ChromaStore implements VectorStore {
     return state.dimension() == null ? dimension : state.dimension();
   }
 
+  /**
+   * Upserts in requests of at most the server's {@code max_batch_size} (its pre-flight check; 5,461
+   * on Chroma 1.0 with SQLite), which refuses larger ones.
+   */
   @Override
   public void upsert(List<VectorRecord> records) throws IOException {
+    int max = maxBatchSize();
+    for (int i = 0; i < records.size(); i += max) {
+      upsertRequest(records.subList(i, Math.min(records.size(), i + max)));
+    }
+  }
+
+  int maxBatchSize() throws IOException {
+    if (maxBatchSize == 0) {
+      JsonNode checks = send("GET", "http://" + target.host() + ":" + target.port() + "/api/v2/pre-flight-checks",
+          null, true);
+      int max = checks == null ? 0 : checks.path("max_batch_size").asInt(0);
+      maxBatchSize = max > 0 ? max : Integer.MAX_VALUE;
+    }
+    return maxBatchSize;
+  }
+
+  private void upsertRequest(List<VectorRecord> records) throws IOException {
     ObjectNode body = JSON.createObjectNode();
     ArrayNode ids = body.putArray("ids");
     ArrayNode embeddings = body.putArray("embeddings");
