@@ -197,11 +197,10 @@ public interface PagebeamOptions extends PipelineOptions {
 
   @Description("Milvus token (user:password or an API key); empty means the MILVUS_TOKEN environment variable. "
       + "Never logged, never printed, never put into the serialized pipeline options.")
-  @Default.String("")
   @JsonIgnore
-  String getMilvusToken();
+  Secret getMilvusToken();
 
-  void setMilvusToken(String value);
+  void setMilvusToken(Secret value);
 
   @Description("Connect to Milvus over TLS.")
   @Default.Boolean(false)

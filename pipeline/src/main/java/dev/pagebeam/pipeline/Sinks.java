@@ -30,8 +30,9 @@ final class Sinks {
       case CHROMA:
         return t.chroma(o.getChromaTenant(), o.getChromaDatabase());
       case MILVUS:
-        String token = o.getMilvusToken().isEmpty() ? System.getenv().getOrDefault("MILVUS_TOKEN", "")
-            : o.getMilvusToken();
+        Secret given = o.getMilvusToken();
+        String token = given == null || given.isEmpty() ? System.getenv().getOrDefault("MILVUS_TOKEN", "")
+            : given.reveal();
         return new MilvusConnector(t.host(), t.port(), o.getMilvusDatabase(), t.collection(), token, o.getMilvusTls());
       default:
         return null;

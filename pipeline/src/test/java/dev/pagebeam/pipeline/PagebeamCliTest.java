@@ -81,4 +81,34 @@ class PagebeamCliTest {
     assertThat(run("ingest", "--model=bge-large", "--output=" + dir)).isEqualTo(2);
     assertThat(stderr()).contains("bge-large").contains("bge-small-en-v1.5-q").contains("directory");
   }
+
+  private static PagebeamOptions parseSink(String token) {
+    return PagebeamCli.parse(new String[] {"--sink=milvus://127.0.0.1:19530/manuals", "--milvusToken=" + token});
+  }
+
+  @Test
+  void theMilvusTokenAppearsNowhere(@TempDir Path dir) throws Exception {
+    String token = "root:sekret-token-4711";
+    PrintStream systemErr = System.err;
+    ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      // nothing listens on port 1: the guard fails before any PDF is read, and says why
+      code = run("ingest", "--input=../samples", "--sink=milvus://127.0.0.1:1/manuals", "--milvusToken=" + token,
+          "--output=" + dir.resolve("out"));
+    } finally {
+      System.setErr(systemErr);
+    }
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr()).contains("cannot reach milvus://127.0.0.1:1/manuals");
+    assertThat(stdout() + stderr() + logs.toString(StandardCharsets.UTF_8)).doesNotContain("sekret");
+
+    PagebeamOptions options = PagebeamCli.parse(new String[] {"--milvusToken=" + token});
+    String serialized = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(options);
+    assertThat(serialized).contains("\"options\"").doesNotContain("sekret");
+    assertThat(options.toString()).doesNotContain("sekret");
+    assertThat(options.getMilvusToken().reveal()).as("the client still gets it").isEqualTo(token);
+    assertThat(Sinks.connector(Sinks.target(parseSink(token)), parseSink(token)).toString()).doesNotContain("sekret");
+  }
 }
