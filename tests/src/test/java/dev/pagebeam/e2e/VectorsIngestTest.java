@@ -60,6 +60,15 @@ class VectorsIngestTest {
       assertThat(before).isNotNull();
       assertThat(before.get("content_hash")).isEqualTo(v.get("content_hash"));
     }
+
+    // the file sink answers queries by exact search, with the model recorded in the output
+    IngestRun query = IngestRun.command(out, "query", "--output=" + out,
+        "--text=How do I correct drift in a pressure tide gauge?", "--k=2");
+    assertThat(query.exitCode).as(query.stderr).isZero();
+    assertThat(query.stdout).contains("model bge-small-en-v1.5-q").contains("file:" + out);
+    assertThat(query.stdout.lines().filter(l -> l.startsWith(" 1.")).findFirst().orElseThrow())
+        .contains("tide-gauge-research-note.pdf").contains("page 1");
+    assertThat(query.stdout.lines().filter(l -> l.matches(" ?\\d+\\. .*"))).hasSize(2);
   }
 
   @Test
