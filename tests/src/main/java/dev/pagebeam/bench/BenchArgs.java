@@ -1,5 +1,6 @@
 package dev.pagebeam.bench;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -21,11 +22,46 @@ final class BenchArgs {
     }
   }
 
+  /** What a benchmark does with its arguments. */
+  interface Body {
+    void run(BenchArgs args) throws Exception;
+  }
+
+  /**
+   * Runs a benchmark's main: --help prints the usage; a bad argument prints what is wrong and the
+   * usage, and exits 2 (no stack trace).
+   */
+  static void main(String command, String usage, String[] args, Set<String> known, Body body) throws Exception {
+    if (Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h"))) {
+      System.out.println(usage);
+      return;
+    }
+    BenchArgs parsed;
+    try {
+      parsed = new BenchArgs(args, known);
+    } catch (IllegalArgumentException e) {
+      System.err.println(command + ": " + e.getMessage() + "\n" + usage);
+      System.exit(2);
+      return;
+    }
+    try {
+      body.run(parsed);
+    } catch (IllegalArgumentException e) {
+      System.err.println(command + ": " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
   String get(String key, String fallback) {
     return values.getOrDefault(key, fallback);
   }
 
   int getInt(String key, int fallback) {
-    return Integer.parseInt(values.getOrDefault(key, Integer.toString(fallback)));
+    String v = values.getOrDefault(key, Integer.toString(fallback));
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + key + "=" + v + " is not a whole number");
+    }
   }
 }

@@ -56,27 +56,33 @@ public final class BenchEncode {
 
   private BenchEncode() {}
 
+  static final String USAGE = "usage: bin/pagebeam bench-encode [--input=DIR] [--models=a,b,...] [--chunks=N]"
+      + " [--rounds=N] [--batch=N] [--threads=N]\n  chunks/s of the encode stage (a) vs a bare ONNX Runtime loop (b)"
+      + " vs LangChain4j (c); see docs/BENCHMARKS.md";
+
   public static void main(String[] args) throws Exception {
-    BenchArgs a = new BenchArgs(args, Set.of("input", "models", "chunks", "threads", "rounds", "batch"));
-    BATCH = a.getInt("batch", EncodeSettings.DEFAULT_TEXT_BATCH_CPU);
-    String home = System.getProperty("pagebeam.home", ".");
-    Path input = Path.of(a.get("input", home + "/tools/corpus/pdf/r-doc-pdf"));
-    List<String> models = List.of(a.get("models", "all-minilm-l6-v2-q,all-minilm-l6-v2,bge-small-en-v1.5-q").split(","));
-    int count = a.getInt("chunks", 512);
-    int threads = a.getInt("threads", 2);
-    int rounds = a.getInt("rounds", 2);
-    System.out.printf("bench-encode: %d chunks per row from %s, %d ONNX Runtime threads, batch %d, best of %d"
-        + " rounds%n", count, input, threads, BATCH, rounds);
-    List<String> rows = new ArrayList<>();
-    for (String model : models) {
-      for (int maxTokens : new int[] {128, 256}) {
-        rows.add(row(model, maxTokens, chunks(input, model, maxTokens, count), threads, rounds));
+    Set<String> known = Set.of("input", "models", "chunks", "threads", "rounds", "batch");
+    BenchArgs.main("bench-encode", USAGE, args, known, a -> {
+      BATCH = a.getInt("batch", EncodeSettings.DEFAULT_TEXT_BATCH_CPU);
+      String home = System.getProperty("pagebeam.home", ".");
+      Path input = Path.of(a.get("input", home + "/tools/corpus/pdf/r-doc-pdf"));
+      List<String> models = List.of(a.get("models", "all-minilm-l6-v2-q,all-minilm-l6-v2,bge-small-en-v1.5-q").split(","));
+      int count = a.getInt("chunks", 512);
+      int threads = a.getInt("threads", 2);
+      int rounds = a.getInt("rounds", 2);
+      System.out.printf("bench-encode: %d chunks per row from %s, %d ONNX Runtime threads, batch %d, best of %d"
+          + " rounds%n", count, input, threads, BATCH, rounds);
+      List<String> rows = new ArrayList<>();
+      for (String model : models) {
+        for (int maxTokens : new int[] {128, 256}) {
+          rows.add(row(model, maxTokens, chunks(input, model, maxTokens, count), threads, rounds));
+        }
       }
-    }
-    System.out.printf("%-20s %7s %7s %14s %14s %16s %7s %7s%n", "model", "tokens", "chunks", "(a) pipeline",
-        "(b) bare ORT", "(c) LangChain4j", "a/b", "a/c");
-    rows.forEach(System.out::println);
-    System.out.println("figures in chunks/s; (c) only at <=128 tokens, where LangChain4j's own truncation cuts nothing");
+      System.out.printf("%-20s %7s %7s %14s %14s %16s %7s %7s%n", "model", "tokens", "chunks", "(a) pipeline",
+          "(b) bare ORT", "(c) LangChain4j", "a/b", "a/c");
+      rows.forEach(System.out::println);
+      System.out.println("figures in chunks/s; (c) only at <=128 tokens, where LangChain4j's own truncation cuts nothing");
+    });
   }
 
   private static String row(String model, int maxTokens, List<PdfElement> chunks, int threads, int rounds)

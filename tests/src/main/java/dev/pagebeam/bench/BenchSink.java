@@ -34,31 +34,37 @@ import org.apache.beam.sdk.transforms.ParDo;
 public final class BenchSink {
   private BenchSink() {}
 
+  static final String USAGE = "usage: bin/pagebeam bench-sink [--vectors=N] [--batch=N] [--dimension=N] [--rounds=N]"
+      + " [--chroma=HOST:PORT] [--milvus=HOST:PORT]\n  vectors/s of the Chroma and Milvus sinks vs a bare loop of"
+      + " upserts; servers default to $CHROMA and $MILVUS (scripts/test-servers.sh start); see docs/BENCHMARKS.md";
+
   public static void main(String[] args) throws Exception {
-    BenchArgs a = new BenchArgs(args, Set.of("vectors", "batch", "dimension", "chroma", "milvus", "rounds"));
-    int n = a.getInt("vectors", 20_000);
-    int batch = a.getInt("batch", 500);
-    int dimension = a.getInt("dimension", 384);
-    int rounds = a.getInt("rounds", 2);
-    String chroma = a.get("chroma", System.getenv().getOrDefault("CHROMA", ""));
-    String milvus = a.get("milvus", System.getenv().getOrDefault("MILVUS", ""));
-    if (chroma.isEmpty() && milvus.isEmpty()) {
-      throw new IllegalArgumentException("no server: start them with eval \"$(scripts/test-servers.sh start)\""
-          + " (sets CHROMA and MILVUS) or pass --chroma=HOST:PORT --milvus=HOST:PORT");
-    }
-    List<VectorRecord> records = records(n, dimension);
-    System.out.printf("bench-sink: %d precomputed %d-dimension vectors, upsert batches of %d, best of %d rounds%n",
-        n, dimension, batch, rounds);
-    List<String> rows = new ArrayList<>();
-    if (!chroma.isEmpty()) {
-      rows.add(row("chroma", chroma, records, dimension, batch, rounds));
-    }
-    if (!milvus.isEmpty()) {
-      rows.add(row("milvus", milvus, records, dimension, batch, rounds));
-    }
-    System.out.printf("%-8s %8s %20s %20s %7s%n", "sink", "vectors", "pipeline vectors/s", "bare loop vectors/s",
-        "ratio");
-    rows.forEach(System.out::println);
+    Set<String> known = Set.of("vectors", "batch", "dimension", "chroma", "milvus", "rounds");
+    BenchArgs.main("bench-sink", USAGE, args, known, a -> {
+      int n = a.getInt("vectors", 20_000);
+      int batch = a.getInt("batch", 500);
+      int dimension = a.getInt("dimension", 384);
+      int rounds = a.getInt("rounds", 2);
+      String chroma = a.get("chroma", System.getenv().getOrDefault("CHROMA", ""));
+      String milvus = a.get("milvus", System.getenv().getOrDefault("MILVUS", ""));
+      if (chroma.isEmpty() && milvus.isEmpty()) {
+        throw new IllegalArgumentException("no server: start them with eval \"$(scripts/test-servers.sh start)\""
+            + " (sets CHROMA and MILVUS) or pass --chroma=HOST:PORT --milvus=HOST:PORT");
+      }
+      List<VectorRecord> records = records(n, dimension);
+      System.out.printf("bench-sink: %d precomputed %d-dimension vectors, upsert batches of %d, best of %d rounds%n",
+          n, dimension, batch, rounds);
+      List<String> rows = new ArrayList<>();
+      if (!chroma.isEmpty()) {
+        rows.add(row("chroma", chroma, records, dimension, batch, rounds));
+      }
+      if (!milvus.isEmpty()) {
+        rows.add(row("milvus", milvus, records, dimension, batch, rounds));
+      }
+      System.out.printf("%-8s %8s %20s %20s %7s%n", "sink", "vectors", "pipeline vectors/s", "bare loop vectors/s",
+          "ratio");
+      rows.forEach(System.out::println);
+    });
   }
 
   private static String row(String kind, String address, List<VectorRecord> records, int dimension, int batch,
@@ -178,8 +184,9 @@ public final class BenchSink {
         v[d] /= (float) Math.sqrt(norm);
       }
       String text = "Chunk " + i + " of the benchmark corpus: " + "lorem ipsum dolor sit amet ".repeat(6);
-      out.add(new VectorRecord(String.format("%032x", i), "d".repeat(64), "text_chunk", "/bench/doc-" + (i / 300) + ".pdf",
-          1 + i % 300, text, "/bench/doc.pdf#page=" + (1 + i % 300), "h".repeat(64), "bench-model", v));
+      String source = "/bench/doc-" + (i / 300) + ".pdf";
+      out.add(new VectorRecord(String.format("%032x", i), "d".repeat(64), "text_chunk", source, 1 + i % 300, text,
+          source + "#page=" + (1 + i % 300), "h".repeat(64), "bench-model", v));
     }
     return out;
   }

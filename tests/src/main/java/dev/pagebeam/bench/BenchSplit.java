@@ -47,36 +47,42 @@ import org.apache.beam.sdk.transforms.Create;
 public final class BenchSplit {
   private BenchSplit() {}
 
+  static final String USAGE = "usage: bin/pagebeam bench-split [--input=DIR] [--rounds=N] [--threads=N]"
+      + " [--pagesPerTask=N]\n  pages/s of the split stage on the DirectRunner vs a bare loop on the same threads;"
+      + " see docs/BENCHMARKS.md";
+
   public static void main(String[] args) throws Exception {
-    BenchArgs a = new BenchArgs(args, Set.of("input", "threads", "rounds", "pagesPerTask"));
-    String home = System.getProperty("pagebeam.home", ".");
-    Path input = Path.of(a.get("input", home + "/tools/corpus/pdf"));
-    int threads = a.getInt("threads", 2);
-    int rounds = a.getInt("rounds", 2);
-    List<Path> files = pdfs(input);
-    if (files.isEmpty()) {
-      throw new IllegalArgumentException("no PDFs under " + input + " (run scripts/fetch-corpus.sh for the corpus)");
-    }
-    SplitSettings base = SplitSettings.defaults()
-        .withPagesPerTask(a.getInt("pagesPerTask", SplitSettings.DEFAULT_PAGES_PER_TASK));
-    SplitSettings textOnly = base.withPageImages(false, base.thumbnailSide())
-        .withEmbeddedImages(false, base.minImageSize(), base.maxImageSide());
-    SplitSettings thumbnailsOnly = base.withText(false)
-        .withEmbeddedImages(false, base.minImageSize(), base.maxImageSide());
+    Set<String> known = Set.of("input", "threads", "rounds", "pagesPerTask");
+    BenchArgs.main("bench-split", USAGE, args, known, a -> {
+      String home = System.getProperty("pagebeam.home", ".");
+      Path input = Path.of(a.get("input", home + "/tools/corpus/pdf"));
+      int threads = a.getInt("threads", 2);
+      int rounds = a.getInt("rounds", 2);
+      List<Path> files = pdfs(input);
+      if (files.isEmpty()) {
+        throw new IllegalArgumentException("no PDFs under " + input + " (run scripts/fetch-corpus.sh for the corpus)");
+      }
+      SplitSettings base = SplitSettings.defaults()
+          .withPagesPerTask(a.getInt("pagesPerTask", SplitSettings.DEFAULT_PAGES_PER_TASK));
+      SplitSettings textOnly = base.withPageImages(false, base.thumbnailSide())
+          .withEmbeddedImages(false, base.minImageSize(), base.maxImageSide());
+      SplitSettings thumbnailsOnly = base.withText(false)
+          .withEmbeddedImages(false, base.minImageSize(), base.maxImageSide());
 
-    System.out.printf("bench-split: %d PDFs under %s, %d threads, %d pages per task, best of %d rounds"
-        + " (after a warm-up)%n", files.size(), input, threads, base.pagesPerTask(), rounds);
-    // warm up both paths (JIT, PDFBox font cache, tokenizer) on a few files
-    List<Path> warm = files.subList(0, Math.min(3, files.size()));
-    bare(warm, base, threads);
-    pipeline(warm, base, threads);
+      System.out.printf("bench-split: %d PDFs under %s, %d threads, %d pages per task, best of %d rounds"
+          + " (after a warm-up)%n", files.size(), input, threads, base.pagesPerTask(), rounds);
+      // warm up both paths (JIT, PDFBox font cache, tokenizer) on a few files
+      List<Path> warm = files.subList(0, Math.min(3, files.size()));
+      bare(warm, base, threads);
+      pipeline(warm, base, threads);
 
-    List<String> rows = new ArrayList<>();
-    rows.add(row("text extraction + chunking", textOnly, files, threads, rounds));
-    rows.add(row("thumbnails (" + base.thumbnailSide() + " px)", thumbnailsOnly, files, threads, rounds));
-    System.out.printf("%-30s %8s %18s %18s %8s%n", "stage", "pages", "pipeline pages/s", "bare loop pages/s",
-        "ratio");
-    rows.forEach(System.out::println);
+      List<String> rows = new ArrayList<>();
+      rows.add(row("text extraction + chunking", textOnly, files, threads, rounds));
+      rows.add(row("thumbnails (" + base.thumbnailSide() + " px)", thumbnailsOnly, files, threads, rounds));
+      System.out.printf("%-30s %8s %18s %18s %8s%n", "stage", "pages", "pipeline pages/s", "bare loop pages/s",
+          "ratio");
+      rows.forEach(System.out::println);
+    });
   }
 
   private static String row(String name, SplitSettings settings, List<Path> files, int threads, int rounds)
