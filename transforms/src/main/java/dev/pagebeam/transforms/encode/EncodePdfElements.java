@@ -3,8 +3,8 @@ package dev.pagebeam.transforms.encode;
 import dev.pagebeam.transforms.model.ModelManifest;
 import dev.pagebeam.transforms.split.DeadLetter;
 import dev.pagebeam.transforms.split.PdfElement;
+import dev.pagebeam.transforms.split.WithDeadLetters;
 import java.io.IOException;
-import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -14,10 +14,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PInput;
-import org.apache.beam.sdk.values.POutput;
-import org.apache.beam.sdk.values.PValue;
-import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
@@ -76,39 +72,13 @@ public final class EncodePdfElements extends PTransform<PCollection<PdfElement>,
   }
 
   /** Vectors and the elements that could not be encoded. */
-  public static final class Result implements POutput {
-    private static final TupleTag<EmbeddedElement> EMBEDDED_TAG = new TupleTag<>("embedded");
-    private static final TupleTag<DeadLetter> DEAD_LETTERS_TAG = new TupleTag<>("deadLetters");
-
-    private final Pipeline pipeline;
-    private final PCollection<EmbeddedElement> embedded;
-    private final PCollection<DeadLetter> deadLetters;
-
+  public static final class Result extends WithDeadLetters<EmbeddedElement> {
     Result(Pipeline pipeline, PCollection<EmbeddedElement> embedded, PCollection<DeadLetter> deadLetters) {
-      this.pipeline = pipeline;
-      this.embedded = embedded;
-      this.deadLetters = deadLetters;
+      super("embedded", pipeline, embedded, deadLetters);
     }
 
     public PCollection<EmbeddedElement> embedded() {
-      return embedded;
+      return output();
     }
-
-    public PCollection<DeadLetter> deadLetters() {
-      return deadLetters;
-    }
-
-    @Override
-    public Pipeline getPipeline() {
-      return pipeline;
-    }
-
-    @Override
-    public Map<TupleTag<?>, PValue> expand() {
-      return Map.of(EMBEDDED_TAG, embedded, DEAD_LETTERS_TAG, deadLetters);
-    }
-
-    @Override
-    public void finishSpecifyingOutput(String transformName, PInput input, PTransform<?, ?> transform) {}
   }
 }

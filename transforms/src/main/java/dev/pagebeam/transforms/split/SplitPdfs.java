@@ -1,6 +1,5 @@
 package dev.pagebeam.transforms.split;
 
-import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -12,10 +11,6 @@ import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PInput;
-import org.apache.beam.sdk.values.POutput;
-import org.apache.beam.sdk.values.PValue;
-import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
@@ -93,39 +88,13 @@ public final class SplitPdfs extends PTransform<PCollection<String>, SplitPdfs.R
   }
 
   /** The split's two outputs: elements and dead letters. */
-  public static final class Result implements POutput {
-    private static final TupleTag<PdfElement> ELEMENTS_TAG = new TupleTag<>("elements");
-    private static final TupleTag<DeadLetter> DEAD_LETTERS_TAG = new TupleTag<>("deadLetters");
-
-    private final Pipeline pipeline;
-    private final PCollection<PdfElement> elements;
-    private final PCollection<DeadLetter> deadLetters;
-
+  public static final class Result extends WithDeadLetters<PdfElement> {
     Result(Pipeline pipeline, PCollection<PdfElement> elements, PCollection<DeadLetter> deadLetters) {
-      this.pipeline = pipeline;
-      this.elements = elements;
-      this.deadLetters = deadLetters;
+      super("elements", pipeline, elements, deadLetters);
     }
 
     public PCollection<PdfElement> elements() {
-      return elements;
+      return output();
     }
-
-    public PCollection<DeadLetter> deadLetters() {
-      return deadLetters;
-    }
-
-    @Override
-    public Pipeline getPipeline() {
-      return pipeline;
-    }
-
-    @Override
-    public Map<TupleTag<?>, PValue> expand() {
-      return Map.of(ELEMENTS_TAG, elements, DEAD_LETTERS_TAG, deadLetters);
-    }
-
-    @Override
-    public void finishSpecifyingOutput(String transformName, PInput input, PTransform<?, ?> transform) {}
   }
 }
