@@ -44,16 +44,12 @@ final class Sinks {
    * model. An unreachable server is a configuration error too.
    */
   static String prepare(SinkTarget t, PagebeamOptions o, String model, int dimension) throws IOException {
-    if (t.kind() == SinkTarget.Kind.FILE) {
-      FileVectorSink.prepare(t.directory(), model, dimension, o.getRecreate());
-      return "checked";
-    }
-    StoreConnector connector = connector(t, o);
-    try (VectorStore store = connector.open()) {
+    VectorStore store = open(t, o);
+    try (store) {
       return CollectionGuard.prepare(store, model, dimension, o.getRecreate());
     } catch (StoreException e) {
       if (e.isTransient()) {
-        throw new IllegalArgumentException("cannot reach " + connector.describeTarget() + ": " + e.getMessage()
+        throw new IllegalArgumentException("cannot reach " + store.describeTarget() + ": " + e.getMessage()
             + ". Start the server or fix --sink; nothing was read.", e);
       }
       throw new IllegalArgumentException(e.getMessage(), e);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pagebeam.io.CheckDimensionFn;
-import dev.pagebeam.io.DimensionMismatchException;
 import dev.pagebeam.io.SinkCounters;
 import dev.pagebeam.io.SinkFailure;
 import dev.pagebeam.io.VectorRecord;
@@ -29,10 +28,10 @@ import org.apache.beam.sdk.values.TupleTagList;
 /**
  * The file sink: vectors as JSON lines under {@code DIR/vectors/}, on any Beam file system. A
  * {@code _collection.json} beside them records the model and dimension, so a later run with a
- * different model is refused before it reads a PDF, as a vector store would refuse it.
+ * different model is refused before it reads a PDF, by the same guard as a vector store.
  *
  * <pre>{@code
- * FileVectorSink.prepare(dir, "bge-small-en-v1.5-q", 384, false);   // before the pipeline
+ * CollectionGuard.prepare(new FileVectorStore(dir), "bge-small-en-v1.5-q", 384, false);   // before the pipeline
  * PCollection<SinkFailure> failed = records.apply(FileVectorSink.write(dir, 384));
  * }</pre>
  */
@@ -46,25 +45,9 @@ public final class FileVectorSink {
     return FileSystems.matchNewResource(dir, true).resolve("vectors", StandardResolveOptions.RESOLVE_DIRECTORY);
   }
 
-  /**
-   * Checks the output against the model before anything runs, and records the model for the next
-   * run. Throws {@link DimensionMismatchException} when the output already holds other vectors.
-   */
-  public static void prepare(String dir, String model, int dimension, boolean recreate) throws IOException {
+  /** Records the model and dimension of the vectors under {@code dir} (see {@link FileVectorStore#create}). */
+  static void writeManifest(String dir, String model, int dimension) throws IOException {
     ResourceId manifest = vectorsDir(dir).resolve(COLLECTION_FILE, StandardResolveOptions.RESOLVE_FILE);
-    MatchResult match = FileSystems.match(manifest.toString());
-    if (!recreate && match.status() == MatchResult.Status.OK && !match.metadata().isEmpty()) {
-      JsonNode existing;
-      try (InputStream in = Channels.newInputStream(FileSystems.open(manifest))) {
-        existing = JSON.readTree(in);
-      }
-      int existingDimension = existing.path("dimension").asInt();
-      String existingModel = existing.path("model").asText();
-      if (existingDimension != dimension || !existingModel.equals(model)) {
-        throw DimensionMismatchException.of("file:" + dir, existingDimension, existingModel, model, dimension);
-      }
-      return;
-    }
     ObjectNode m = JSON.createObjectNode();
     m.put("model", model);
     m.put("dimension", dimension);

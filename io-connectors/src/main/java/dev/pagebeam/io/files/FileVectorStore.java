@@ -17,6 +17,7 @@ import java.util.PriorityQueue;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 
 /**
  * The file sink's output read as a collection: its recorded model and dimension, its count, and
@@ -38,12 +39,12 @@ public final class FileVectorStore implements VectorStore {
 
   @Override
   public void create(int dimension, String model) throws IOException {
-    FileVectorSink.prepare(dir, model, dimension, true);
+    FileVectorSink.writeManifest(dir, model, dimension);
   }
 
   @Override
   public void drop() {
-    // the next prepare overwrites the manifest; ingest removes the old shards
+    // create overwrites the manifest; ingest removes the old shards before it writes
   }
 
   @Override
@@ -66,6 +67,11 @@ public final class FileVectorStore implements VectorStore {
   @Override
   public List<SearchHit> search(float[] vector, int k) throws IOException {
     PriorityQueue<SearchHit> best = new PriorityQueue<>(Comparator.comparingDouble(SearchHit::score));
+    double nq = 0;
+    for (float q : vector) {
+      nq += q * q;
+    }
+    double queryNorm = nq;
     forEach(r -> {
       float[] v = r.vector();
       if (v.length != vector.length) {
@@ -73,13 +79,11 @@ public final class FileVectorStore implements VectorStore {
       }
       double dot = 0;
       double nv = 0;
-      double nq = 0;
       for (int i = 0; i < v.length; i++) {
         dot += v[i] * vector[i];
         nv += v[i] * v[i];
-        nq += vector[i] * vector[i];
       }
-      best.add(new SearchHit(r.id(), dot / Math.sqrt(nv * nq), r.type(), r.source(), r.page(), r.preview(200), r.ref()));
+      best.add(new SearchHit(r.id(), dot / Math.sqrt(nv * queryNorm), r.type(), r.source(), r.page(), r.preview(200), r.ref()));
       if (best.size() > k) {
         best.poll();
       }
@@ -94,7 +98,8 @@ public final class FileVectorStore implements VectorStore {
   }
 
   private void forEach(RecordConsumer consumer) throws IOException {
-    MatchResult m = FileSystems.match(dir + "/vectors/vectors-*.jsonl", EmptyMatchTreatment.ALLOW);
+    MatchResult m = FileSystems.match(FileVectorSink.vectorsDir(dir).resolve("vectors-*.jsonl",
+        StandardResolveOptions.RESOLVE_FILE).toString(), EmptyMatchTreatment.ALLOW);
     if (m.status() != MatchResult.Status.OK) {
       return;
     }
