@@ -116,10 +116,15 @@ public final class IngestJob {
   }
 
   static ModelSpec modelSpec(PagebeamOptions o) {
+    return modelSpec(o, ModelLocation.parse(o.getModel()));
+  }
+
+  /** The model at {@code location} with the device options of {@code o}. */
+  static ModelSpec modelSpec(PagebeamOptions o, ModelLocation location) {
     if (o.getCudaMemoryLimitMb() < 0) {
       throw new IllegalArgumentException("--cudaMemoryLimitMb=" + o.getCudaMemoryLimitMb() + " must be 0 or more");
     }
-    return new ModelSpec(ModelLocation.parse(o.getModel()), DeviceRequest.parse(o.getDevice()), o.getCpuThreads(),
+    return new ModelSpec(location, DeviceRequest.parse(o.getDevice()), o.getCpuThreads(),
         o.getCudaMemoryLimitMb() * 1024L * 1024L);
   }
 

@@ -6,7 +6,6 @@ import dev.pagebeam.io.store.SearchHit;
 import dev.pagebeam.io.store.VectorStore;
 import dev.pagebeam.transforms.model.EmbeddingModel;
 import dev.pagebeam.transforms.model.ModelLocation;
-import dev.pagebeam.transforms.model.ModelSpec;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.PrintStream;
@@ -43,9 +42,7 @@ final class QueryCommand {
         throw new IllegalArgumentException(store.describeTarget() + " was written with model " + modelName
             + ", which is not bundled: pass its directory with --model", e);
       }
-      ModelSpec spec = IngestJob.modelSpec(o);
-      spec = new ModelSpec(location, spec.device(), o.getCpuThreads(), spec.cudaMemoryLimitBytes());
-      try (EmbeddingModel model = EmbeddingModel.load(spec)) {
+      try (EmbeddingModel model = EmbeddingModel.load(IngestJob.modelSpec(o, location))) {
         String id = model.manifest().id();
         if (state.model() != null && !state.model().equals(id)) {
           throw new IllegalArgumentException(store.describeTarget() + " was written with model " + state.model()

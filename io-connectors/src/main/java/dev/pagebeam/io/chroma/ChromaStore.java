@@ -105,7 +105,8 @@ final class ChromaStore implements VectorStore {
 
   /**
    * Upserts in requests of at most the server's {@code max_batch_size} (its pre-flight check; 5,461
-   * on Chroma 1.0 with SQLite), which refuses larger ones.
+   * on Chroma 1.0 with SQLite): the limit Chroma's clients keep to, though Chroma 1.0 itself does not
+   * enforce it.
    */
   @Override
   public void upsert(List<VectorRecord> records) throws IOException {

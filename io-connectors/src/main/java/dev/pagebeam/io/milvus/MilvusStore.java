@@ -242,9 +242,9 @@ final class MilvusStore implements VectorStore {
    */
   private StoreException classify(String what, RuntimeException e) {
     String message = describeTarget() + ": " + what + " failed: " + e.getMessage();
+    String text = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
     if (e instanceof MilvusClientException) {
       ErrorCode code = ((MilvusClientException) e).getErrorCode();
-      String text = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
       if (text.contains("dim") && (text.contains("mismatch") || text.contains("dimension"))) {
         return StoreException.dimensionMismatch(message);
       }
@@ -257,7 +257,6 @@ final class MilvusStore implements VectorStore {
       }
       return StoreException.fatal(message, e);
     }
-    String text = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
     if (text.contains("unavailable") || text.contains("connect") || text.contains("deadline")) {
       return StoreException.transientFailure(message, e);
     }
