@@ -2,6 +2,7 @@ package dev.pagebeam.transforms.encode;
 
 import dev.pagebeam.transforms.model.ModelManifest;
 import dev.pagebeam.transforms.split.DeadLetter;
+import dev.pagebeam.transforms.split.ElementType;
 import dev.pagebeam.transforms.split.PdfElement;
 import dev.pagebeam.transforms.split.WithDeadLetters;
 import java.io.IOException;
@@ -18,9 +19,14 @@ import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * PDF elements to vectors with one embedding model: KeyByShard (text and images on separate keys)
- * then EncodeBatches (the stateful {@link BatchEncodeFn}). With a text-only model, image elements
- * are not encoded: they are counted as {@code images_without_encoder} and go no further (their
- * bytes are never shuffled).
+ * then EncodeBatches (the stateful {@link BatchEncodeFn}).
+ *
+ * <p>With a text-only model an embedded image is embedded by its text (caption and OCR), without
+ * its bytes; a page thumbnail is not encoded, since its page's text records point at it. An image
+ * with nothing to embed goes no further and is counted: {@code images_without_text} (counted by the
+ * split: OCR found nothing and there is no caption) or {@code images_without_encoder} (OCR was off,
+ * or a thumbnail of a page without any text). A model that encodes images gets every image's pixels,
+ * and an image's text becomes a text record of its own as well.
  */
 public final class EncodePdfElements extends PTransform<PCollection<PdfElement>, EncodePdfElements.Result> {
   private final EncodeSettings settings;
@@ -52,7 +58,8 @@ public final class EncodePdfElements extends PTransform<PCollection<PdfElement>,
         encoded.get(BatchEncodeFn.DEAD_LETTERS));
   }
 
-  private static final class KeyByShardFn extends DoFn<PdfElement, KV<String, PdfElement>> {
+  /** Routes each element to a text or image key, or counts it when it has nothing to embed. */
+  static final class KeyByShardFn extends DoFn<PdfElement, KV<String, PdfElement>> {
     private final int shards;
     private final boolean encodesImages;
 
@@ -63,11 +70,31 @@ public final class EncodePdfElements extends PTransform<PCollection<PdfElement>,
 
     @ProcessElement
     public void process(@Element PdfElement e, OutputReceiver<KV<String, PdfElement>> out) {
-      if (e.getType().isImage() && !encodesImages) {
+      if (!e.getType().isImage()) {
+        out.output(KV.of(ShardKeys.text(e, shards), e));
+      } else if (encodesImages) {
+        out.output(KV.of(ShardKeys.image(e, shards), e));
+        if (e.hasText()) {
+          PdfElement text = e.imageTextChunk();
+          out.output(KV.of(ShardKeys.text(text, shards), text));
+        }
+      } else if (e.hasText()) {
+        // Only the text travels to the encoder.
+        out.output(KV.of(ShardKeys.text(e, shards), e.withoutImageBytes()));
+      } else if (!coveredElsewhere(e)) {
         EncodeCounters.imagesWithoutEncoder.inc();
-        return;
       }
-      out.output(KV.of(ShardKeys.of(e, shards), e));
+    }
+
+    /**
+     * A thumbnail whose page has text (its own or OCR's) is found through that text; an embedded
+     * image that OCR found nothing in is already counted as images_without_text.
+     */
+    private static boolean coveredElsewhere(PdfElement e) {
+      if (e.getType() == ElementType.PAGE_IMAGE) {
+        return e.image().pageHasText() || e.image().pageReadByOcr();
+      }
+      return e.image().ocrText() != null;
     }
   }
 

@@ -12,9 +12,18 @@ final class ShardKeys {
 
   private ShardKeys() {}
 
-  static String of(PdfElement e, int shards) {
-    int shard = (int) (Long.parseLong(e.getId().substring(0, 8), 16) % shards);
-    return (e.getType().isImage() ? IMAGE : TEXT) + shard;
+  /** The text key of an element embedded by its text (a chunk, or an image's text for a text model). */
+  static String text(PdfElement e, int shards) {
+    return TEXT + shard(e, shards);
+  }
+
+  /** The image key of an element embedded by its pixels. */
+  static String image(PdfElement e, int shards) {
+    return IMAGE + shard(e, shards);
+  }
+
+  private static int shard(PdfElement e, int shards) {
+    return (int) (Long.parseLong(e.getId().substring(0, 8), 16) % shards);
   }
 
   static boolean isImage(String key) {

@@ -11,6 +11,7 @@ class ChunkPageTextFn extends DoFn<PageText, PdfElement> {
   private transient ModelTokenizer tokenizer;
   private transient TokenChunker chunker;
   private transient String fingerprint;
+  private transient String ocrFingerprint;
 
   ChunkPageTextFn(SplitSettings settings) {
     this.settings = settings;
@@ -21,6 +22,7 @@ class ChunkPageTextFn extends DoFn<PageText, PdfElement> {
     tokenizer = ModelTokenizer.load(settings.tokenizerModel());
     chunker = new TokenChunker(tokenizer, settings.maxTokens(), settings.overlapTokens());
     fingerprint = chunker.fingerprint();
+    ocrFingerprint = fingerprint + "|" + settings.ocr().fingerprint();
   }
 
   @ProcessElement
@@ -36,9 +38,10 @@ class ChunkPageTextFn extends DoFn<PageText, PdfElement> {
       return;
     }
     int index = 0;
+    String fp = page.getTextSource() == TextSource.OCR ? ocrFingerprint : fingerprint;
     for (TokenChunker.Chunk chunk : chunks) {
       out.get(ChunkPageText.CHUNKS)
-          .output(PdfElement.textChunk(page, index++, chunk.charStart, chunk.charEnd, chunk.tokenCount, fingerprint));
+          .output(PdfElement.textChunk(page, index++, chunk.charStart, chunk.charEnd, chunk.tokenCount, fp));
     }
     SplitCounters.textChunks.inc(chunks.size());
   }

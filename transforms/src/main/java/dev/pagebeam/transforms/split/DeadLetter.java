@@ -26,6 +26,7 @@ public final class DeadLetter implements Serializable {
   public static final String STAGE_RENDER = "render-thumbnail";
   public static final String STAGE_IMAGES = "extract-images";
   public static final String STAGE_CHUNK = "chunk-text";
+  public static final String STAGE_OCR = "ocr";
 
   private final String file;
   private final String documentId;

@@ -9,6 +9,7 @@ public final class DocumentOutcome {
   int pageImages;
   int embeddedImages;
   int deadLetters;
+  int ocrPages;
   boolean failed;
 
   /** Pages of the document (all of them, not only those processed in this call). */
@@ -40,6 +41,11 @@ public final class DocumentOutcome {
 
   public int deadLetters() {
     return deadLetters;
+  }
+
+  /** Pages read by OCR in this call. */
+  public int ocrPages() {
+    return ocrPages;
   }
 
   /** True when the file as a whole failed (it has a whole-file dead letter). */

@@ -13,9 +13,10 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
- * A share of the work on a large document: a range of its pages (text and thumbnails), or the
- * scan of the whole document for embedded images (kept whole so images are deduplicated across
- * all its pages). Only the path and the range travel; the worker reads the file itself.
+ * A share of the work on a document: a range of its pages (text and thumbnails), the scan of the
+ * whole document for embedded images (kept whole so images are deduplicated across all its pages),
+ * or a range of pages to read by OCR. Only the path and the range travel; the worker reads the
+ * file itself.
  */
 @DefaultCoder(DocumentTask.TaskCoder.class)
 public final class DocumentTask implements Serializable {
@@ -24,7 +25,8 @@ public final class DocumentTask implements Serializable {
   /** What the task does. */
   public enum Kind {
     PAGES,
-    IMAGES
+    IMAGES,
+    OCR
   }
 
   private final String source;
@@ -81,9 +83,10 @@ public final class DocumentTask implements Serializable {
     return lastPage - firstPage + 1;
   }
 
-  /** "pages 65-128" or "images of pages 1-2415". */
+  /** "pages 65-128", "images of pages 1-2415" or "OCR of pages 3-10". */
   public String describe() {
-    return (kind == Kind.IMAGES ? "images of pages " : "pages ") + firstPage + "-" + lastPage;
+    String what = kind == Kind.IMAGES ? "images of pages " : kind == Kind.OCR ? "OCR of pages " : "pages ";
+    return what + firstPage + "-" + lastPage;
   }
 
   @Override

@@ -16,10 +16,20 @@ public final class ElementIds {
 
   private ElementIds() {}
 
-  /** Id of a text chunk: its document, page, character span and the chunker's fingerprint. */
+  /**
+   * Id of a text chunk: its document, page, character span and the settings that shaped its text
+   * (the chunker's fingerprint; for OCR text also OCR's). Text-layer and OCR chunks of the same page
+   * never share an id.
+   */
   public static String textChunk(
-      String documentId, int page, int charStart, int charEnd, String chunkerFingerprint) {
-    return of(ElementType.TEXT_CHUNK, documentId, page + ":" + charStart + "-" + charEnd, chunkerFingerprint);
+      String documentId, int page, int charStart, int charEnd, String fingerprint, TextSource source) {
+    String position = page + ":" + charStart + "-" + charEnd + (source == TextSource.TEXT_LAYER ? "" : ":" + source.label());
+    return of(ElementType.TEXT_CHUNK, documentId, position, fingerprint);
+  }
+
+  /** Id of the text record of an image (models that also encode the image's pixels): from the image's id. */
+  public static String imageText(String imageId) {
+    return of(ElementType.TEXT_CHUNK, imageId, "image-text", "");
   }
 
   /** Id of a page thumbnail: its document, page and rendered long side. */

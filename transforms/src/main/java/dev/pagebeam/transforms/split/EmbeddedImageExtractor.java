@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -19,38 +20,97 @@ import org.apache.pdfbox.cos.COSArray;
 import org.apache.pdfbox.cos.COSBase;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.cos.COSStream;
+import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImage;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 import org.apache.pdfbox.pdmodel.graphics.image.PDInlineImage;
+import org.apache.pdfbox.util.Matrix;
 
 /**
  * Finds the raster images actually drawn on a page (including inside forms), skips small ones and
  * stencil masks, deduplicates within the document by content hash, and decodes each one at most
  * once, subsampled to the configured size. Images that declare more pixels than the limit are
- * never decoded.
+ * never decoded. Each image comes with its caption and the lines around where it is drawn
+ * ({@link ImageContext}).
+ *
+ * <p>An image that is the page itself is not an embedded image of its own (it would repeat the
+ * page's text): on a page without text that OCR reads, one covering at least {@link #SCAN_AREA} of
+ * the page (a scan); on any page whose text is read, one covering at least {@link #FULL_PAGE} (a
+ * scan under a text layer).
  */
 final class EmbeddedImageExtractor {
 
+  /** The share of the page an image must cover to be taken for the page's scan. */
+  static final double SCAN_AREA = 0.5;
+  /** The share of the page an image must cover to be taken for the page itself, text layer or not. */
+  static final double FULL_PAGE = 0.9;
+
   /** Receives extracted images and skipped ones. */
   interface Sink {
-    void image(int page, String streamHash, String name, EncodedImage image);
+    void image(int page, String streamHash, String name, EncodedImage image, ImageContext context);
 
     void skipped(int page, String element, ErrorKind kind, String message);
   }
 
+  /** An image of the current page, waiting for the page's end (scan or not, its context). */
+  private static final class Drawn {
+    final String hash;
+    final String name;
+    final EncodedImage image;
+    final float left;
+    final float top;
+    final float right;
+    final float bottom;
+
+    Drawn(String hash, String name, EncodedImage image, float left, float top, float right, float bottom) {
+      this.hash = hash;
+      this.name = name;
+      this.image = image;
+      this.left = left;
+      this.top = top;
+      this.right = right;
+      this.bottom = bottom;
+    }
+  }
+
+  private final PDDocument document;
   private final SplitSettings settings;
   private final Deadline deadline;
   private final Set<COSStream> seenStreams = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<String> seenHashes = new HashSet<>();
 
-  EmbeddedImageExtractor(SplitSettings settings, Deadline deadline) {
+  EmbeddedImageExtractor(PDDocument document, SplitSettings settings, Deadline deadline) {
+    this.document = document;
     this.settings = settings;
     this.deadline = deadline;
   }
 
   void extract(PDPage page, int pageNumber, Sink sink) throws IOException {
-    new Engine(page, pageNumber, sink).processPage(page);
+    Engine engine = new Engine(page, pageNumber, sink);
+    engine.processPage(page);
+    if (engine.drawn.isEmpty()) {
+      return;
+    }
+    PDRectangle crop = page.getCropBox();
+    boolean ocrPage = settings.ocrReadsPage(engine.showsText);
+    boolean pageTextRead = engine.showsText || ocrPage;
+    // Positions are compared in unrotated page space only.
+    List<PageLine> lines = engine.showsText && page.getRotation() % 360 == 0
+        ? PageLines.of(document, page, deadline) : List.of();
+    double pageArea = (double) crop.getWidth() * crop.getHeight();
+    for (Drawn d : engine.drawn) {
+      double area = (double) (d.right - d.left) * (d.bottom - d.top);
+      boolean isPage = pageArea > 0 && (area >= FULL_PAGE * pageArea && pageTextRead
+          || area >= SCAN_AREA * pageArea && !engine.showsText && ocrPage);
+      if (isPage) {
+        continue;
+      }
+      ImageContext context = lines.isEmpty() ? ImageContext.NONE
+          : ImageContext.find(lines, d.left, d.top, d.right, d.bottom);
+      sink.image(pageNumber, d.hash, d.name, d.image, context);
+    }
   }
 
   /** "image Im3 (60000x60000 px)" */
@@ -62,12 +122,16 @@ final class EmbeddedImageExtractor {
   private final class Engine extends PDFGraphicsStreamEngine {
     private final int pageNumber;
     private final Sink sink;
+    private final PDRectangle crop;
+    private final List<Drawn> drawn = new ArrayList<>();
+    private boolean showsText;
     private COSName lastXObject;
 
     Engine(PDPage page, int pageNumber, Sink sink) {
       super(page);
       this.pageNumber = pageNumber;
       this.sink = sink;
+      this.crop = page.getCropBox();
     }
 
     @Override
@@ -106,7 +170,23 @@ final class EmbeddedImageExtractor {
           return;
         }
         String name = image instanceof PDInlineImage ? "inline" : lastXObject == null ? "?" : lastXObject.getName();
-        sink.image(pageNumber, hash, name, EncodedImage.png(decodeBounded(image)));
+        EncodedImage png = EncodedImage.png(decodeBounded(image));
+        // Where it is drawn: the unit square through the current transformation, in points from
+        // the crop box's top-left corner (the coordinates of the page's text positions).
+        Matrix ctm = getGraphicsState().getCurrentTransformationMatrix();
+        float minX = Float.MAX_VALUE;
+        float minY = Float.MAX_VALUE;
+        float maxX = -Float.MAX_VALUE;
+        float maxY = -Float.MAX_VALUE;
+        for (float[] corner : new float[][] {{0, 0}, {1, 0}, {0, 1}, {1, 1}}) {
+          Point2D.Float p = ctm.transformPoint(corner[0], corner[1]);
+          minX = Math.min(minX, p.x);
+          maxX = Math.max(maxX, p.x);
+          minY = Math.min(minY, p.y);
+          maxY = Math.max(maxY, p.y);
+        }
+        drawn.add(new Drawn(hash, name, png, minX - crop.getLowerLeftX(), crop.getUpperRightY() - maxY,
+            maxX - crop.getLowerLeftX(), crop.getUpperRightY() - minY));
       } catch (OutOfMemoryError e) {
         sink.skipped(pageNumber, element, ErrorKind.OUT_OF_MEMORY, "decoding ran out of memory: " + e.getMessage());
       } catch (IOException | RuntimeException e) {
@@ -127,12 +207,16 @@ final class EmbeddedImageExtractor {
       return fit(decoded, settings.maxImageSide());
     }
 
-    // Text is irrelevant here: skipping it avoids loading fonts.
+    // Only whether the page shows text matters here: not drawing glyphs avoids loading fonts.
     @Override
-    public void showTextString(byte[] string) {}
+    public void showTextString(byte[] string) {
+      showsText |= string.length > 0;
+    }
 
     @Override
-    public void showTextStrings(COSArray array) {}
+    public void showTextStrings(COSArray array) {
+      showsText |= array.size() > 0;
+    }
 
     @Override
     public void appendRectangle(Point2D p0, Point2D p1, Point2D p2, Point2D p3) {}

@@ -28,6 +28,8 @@ public enum ErrorKind {
   RENDER_FAILED,
   /** An image could not be decoded or encoded. */
   IMAGE_FAILED,
+  /** OCR could not read a page or an image (a time-out is TIMEOUT). */
+  OCR_FAILED,
   /** The element could not be encoded by the model. */
   ENCODE_FAILED,
   /** The sink refused the record or stayed unreachable. */

@@ -5,7 +5,10 @@ import java.nio.channels.ReadableByteChannel;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.transforms.DoFn;
 
-/** Runs one task of a long document: reads the file again and splits the task's pages. */
+/**
+ * Runs one task of a long document: reads the file again and splits the task's pages; pages for
+ * OCR become OCR tasks ({@link SplitOutputs#OCR_TASKS}).
+ */
 class ExtractPageRangeFn extends DoFn<DocumentTask, PageText> {
   private final SplitSettings settings;
   private transient PdfDocumentSplitter splitter;
@@ -24,7 +27,7 @@ class ExtractPageRangeFn extends DoFn<DocumentTask, PageText> {
     SplitOutput sink = SplitOutputs.to(out);
     DocumentOutcome outcome;
     try (ReadableByteChannel channel = FileSystems.open(FileSystems.matchNewResource(task.source(), false))) {
-      outcome = splitter.runTask(task, channel, sink);
+      outcome = splitter.runTask(task, channel, sink, SplitOutputs.tasks(out));
     } catch (IOException e) {
       outcome = new DocumentOutcome();
       outcome.deadLetters = 1;

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens each matched file once: splits it whole when it is short, or emits page-range tasks (to
- * {@link SplitOutputs#TASKS}) when it is long. Only the file's path travels to this step.
+ * {@link SplitOutputs#TASKS}) when it is long; pages for OCR become OCR tasks
+ * ({@link SplitOutputs#OCR_TASKS}). Only the file's path travels to this step.
  */
 class ExtractPdfPagesFn extends DoFn<MatchResult.Metadata, PageText> {
   private static final Logger LOG = LoggerFactory.getLogger(ExtractPdfPagesFn.class);
@@ -34,7 +35,7 @@ class ExtractPdfPagesFn extends DoFn<MatchResult.Metadata, PageText> {
     SplitOutput sink = SplitOutputs.to(out);
     DocumentOutcome outcome;
     try (ReadableByteChannel channel = FileSystems.open(file.resourceId())) {
-      outcome = splitter.split(source, channel, file.sizeBytes(), sink, task -> out.get(SplitOutputs.TASKS).output(task));
+      outcome = splitter.split(source, channel, file.sizeBytes(), sink, SplitOutputs.tasks(out));
     } catch (IOException e) {
       outcome = new DocumentOutcome();
       outcome.failed = true;

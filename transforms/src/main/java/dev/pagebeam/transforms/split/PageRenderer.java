@@ -17,14 +17,16 @@ import org.apache.pdfbox.rendering.PageDrawer;
 import org.apache.pdfbox.rendering.PageDrawerParameters;
 
 /**
- * Renders pages straight to a fixed long side (never large-then-downscaled). Images that declare
- * more pixels than the limit are left out of the thumbnail instead of being decoded, and reported.
+ * Renders pages: thumbnails straight to a fixed long side (never large-then-downscaled), and gray
+ * pages at a resolution for OCR. Images that declare more pixels than the limit are left out of
+ * the rendering instead of being decoded, and reported.
  */
-final class PageThumbnailRenderer {
+final class PageRenderer {
   private final BoundedRenderer renderer;
   private final int longSide;
 
-  PageThumbnailRenderer(PDDocument document, int longSide, long maxImagePixels, Deadline deadline) {
+  /** {@code longSide} is the thumbnails' long side (unused for OCR renderings). */
+  PageRenderer(PDDocument document, int longSide, long maxImagePixels, Deadline deadline) {
     this.renderer = new BoundedRenderer(document, maxImagePixels, deadline);
     this.renderer.setSubsamplingAllowed(true);
     this.longSide = longSide;
@@ -45,16 +47,37 @@ final class PageThumbnailRenderer {
     renderer.skipped.clear();
     float scale = scaleFor(page.getCropBox(), longSide);
     BufferedImage image = renderer.renderImage(pageIndex, scale, ImageType.RGB);
-    return new Rendered(image, new ArrayList<>(renderer.skipped));
+    return new Rendered(image, new ArrayList<>(renderer.skipped), 0);
+  }
+
+  /**
+   * Renders page {@code pageIndex} in 8-bit gray at {@code dpi}, or lower when that would exceed
+   * {@code maxPixels} (a poster-sized page); the result says which resolution was used.
+   */
+  Rendered renderGray(PDPage page, int pageIndex, int dpi, long maxPixels) throws IOException {
+    renderer.skipped.clear();
+    PDRectangle box = page.getCropBox();
+    double points = (double) box.getWidth() * box.getHeight();
+    if (!(points > 0)) {
+      throw new IllegalArgumentException("page has an empty crop box (" + box + ")");
+    }
+    double pixelsPerPoint = dpi / 72.0;
+    double pixels = points * pixelsPerPoint * pixelsPerPoint;
+    int used = pixels <= maxPixels ? dpi : (int) Math.floor(72.0 * Math.sqrt(maxPixels / points));
+    BufferedImage image = renderer.renderImage(pageIndex, used / 72f, ImageType.GRAY);
+    return new Rendered(image, new ArrayList<>(renderer.skipped), used);
   }
 
   static final class Rendered {
     final BufferedImage image;
     final List<String> skippedImages;
+    /** The resolution of a gray rendering for OCR; 0 for thumbnails. */
+    final int dpi;
 
-    Rendered(BufferedImage image, List<String> skippedImages) {
+    Rendered(BufferedImage image, List<String> skippedImages, int dpi) {
       this.image = image;
       this.skippedImages = skippedImages;
+      this.dpi = dpi;
     }
   }
 

@@ -1,7 +1,13 @@
 package dev.pagebeam.transforms.split;
 
+import dev.pagebeam.transforms.ocr.OcrEngine;
+import dev.pagebeam.transforms.ocr.OcrException;
+import dev.pagebeam.transforms.ocr.OcrResult;
+import dev.pagebeam.transforms.ocr.OcrSettings;
 import java.io.IOException;
 import java.nio.channels.ReadableByteChannel;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.io.MemoryUsageSetting;
 import org.apache.pdfbox.io.RandomAccessStreamCache.StreamCacheCreateFunction;
@@ -18,6 +24,10 @@ import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
  * that other workers run with {@link #runTask}, so a 3,000-page manual does not leave one worker
  * busy while the others idle.
  *
+ * <p>Pages that OCR reads (pages without a text layer, or every page with {@code --ocr=all}) are
+ * handed to the {@link TaskSink} as OCR tasks, so that the slow part is spread over workers; without
+ * a task sink they are read here, by the splitter's own engine (when it has one).
+ *
  * <p>Nothing here throws for bad input: a file that cannot be opened becomes one whole-file dead
  * letter, and a page, image or range that fails becomes an element dead letter while the rest of
  * the document goes on.
@@ -29,9 +39,17 @@ public final class PdfDocumentSplitter {
   }
 
   private final SplitSettings settings;
+  private final OcrEngine ocr;
 
+  /** A splitter without OCR engine: OCR pages can only be planned as tasks. */
   public PdfDocumentSplitter(SplitSettings settings) {
+    this(settings, null);
+  }
+
+  /** A splitter that reads OCR pages and runs OCR tasks with {@code ocr} (owned by the caller). */
+  public PdfDocumentSplitter(SplitSettings settings, OcrEngine ocr) {
     this.settings = settings;
+    this.ocr = ocr;
   }
 
   /** Splits the whole document in this call, however long it is. */
@@ -72,7 +90,9 @@ public final class PdfDocumentSplitter {
           outcome.tasks++;
         }
       } else {
-        processPages(source, opened.documentId, doc, 1, pageCount, pageCount, true, true, out, outcome);
+        List<Integer> ocrPages = processPages(source, opened.documentId, doc, 1, pageCount, pageCount, true, true,
+            out, outcome);
+        readOrPlanOcr(source, opened, doc, pageCount, ocrPages, out, tasks, outcome);
       }
     } catch (IOException e) {
       closeFailed(source, opened.documentId, out, outcome, e);
@@ -80,8 +100,16 @@ public final class PdfDocumentSplitter {
     return outcome;
   }
 
-  /** Runs one task of a large document planned by {@link #split}. */
+  /** Runs one task planned by {@link #split}; the OCR pages of a page range are read here. */
   public DocumentOutcome runTask(DocumentTask task, ReadableByteChannel channel, SplitOutput out) {
+    return runTask(task, channel, out, null);
+  }
+
+  /**
+   * Runs one task planned by {@link #split}. The OCR pages of a page range become OCR tasks for
+   * {@code tasks}, or are read here when {@code tasks} is null.
+   */
+  public DocumentOutcome runTask(DocumentTask task, ReadableByteChannel channel, SplitOutput out, TaskSink tasks) {
     DocumentOutcome outcome = new DocumentOutcome();
     Opened opened = open(task.source(), channel, task.sizeBytes(), task.documentId(), task.describe(), out, outcome);
     if (opened == null) {
@@ -93,9 +121,18 @@ public final class PdfDocumentSplitter {
         return outcome;
       }
       outcome.pageCount = pageCount;
-      boolean pages = task.kind() == DocumentTask.Kind.PAGES;
-      processPages(task.source(), task.documentId(), doc, task.firstPage(), Math.min(task.lastPage(), pageCount),
-          pageCount, pages, !pages, out, outcome);
+      int last = Math.min(task.lastPage(), pageCount);
+      if (task.kind() == DocumentTask.Kind.OCR) {
+        if (ocr == null) {
+          throw new IllegalStateException("an OCR task needs a splitter with an OCR engine: " + task);
+        }
+        readPages(task.source(), task.documentId(), doc, task.firstPage(), last, pageCount, out, outcome);
+      } else {
+        boolean pages = task.kind() == DocumentTask.Kind.PAGES;
+        List<Integer> ocrPages = processPages(task.source(), task.documentId(), doc, task.firstPage(), last,
+            pageCount, pages, !pages, out, outcome);
+        readOrPlanOcr(task.source(), opened, doc, pageCount, ocrPages, out, tasks, outcome);
+      }
     } catch (IOException e) {
       closeFailed(task.source(), task.documentId(), out, outcome, e);
     }
@@ -187,21 +224,22 @@ public final class PdfDocumentSplitter {
   /**
    * Pages {@code first..last}: text and thumbnails when {@code pages}, embedded images when
    * {@code images}. A time-out or a broken page tree ends the range with one dead letter naming the
-   * pages that were not done; elements of earlier pages stay.
+   * pages that were not done; elements of earlier pages stay. Returns the pages OCR should read.
    */
-  private void processPages(String source, String documentId, PDDocument doc, int first, int last, int pageCount,
-      boolean pages, boolean images, SplitOutput out, DocumentOutcome outcome) {
+  private List<Integer> processPages(String source, String documentId, PDDocument doc, int first, int last,
+      int pageCount, boolean pages, boolean images, SplitOutput out, DocumentOutcome outcome) {
     Deadline deadline = Deadline.inSeconds(settings.secondsPerDocument());
+    List<Integer> ocrPages = new ArrayList<>();
     int current = first;
     try {
       String[] texts = new String[last - first + 1];
       if (pages && settings.text()) {
         collectText(source, documentId, doc, first, texts, deadline, out, outcome);
       }
-      PageThumbnailRenderer renderer = pages && settings.pageImages()
-          ? new PageThumbnailRenderer(doc, settings.thumbnailSide(), settings.maxImagePixels(), deadline) : null;
+      PageRenderer renderer = pages && settings.pageImages()
+          ? new PageRenderer(doc, settings.thumbnailSide(), settings.maxImagePixels(), deadline) : null;
       EmbeddedImageExtractor extractor = images && settings.embeddedImages()
-          ? new EmbeddedImageExtractor(settings, deadline) : null;
+          ? new EmbeddedImageExtractor(doc, settings, deadline) : null;
       for (int number = first; number <= last; number++) {
         deadline.check();
         current = number;
@@ -209,14 +247,19 @@ public final class PdfDocumentSplitter {
         if (pages) {
           String text = texts[number - first];
           boolean hasText = text != null && !text.isBlank();
+          boolean readByOcr = settings.ocrReadsPage(hasText);
           outcome.pages++;
-          if (hasText) {
-            out.pageText(new PageText(documentId, source, number, pageCount, text));
-          } else if (settings.text()) {
+          if (!hasText && settings.text()) {
             outcome.pagesWithoutText++;
           }
-          if (renderer != null) {
-            renderThumbnail(source, documentId, renderer, page, number, pageCount, hasText, out, outcome);
+          boolean thumbnail = renderer != null
+              && renderThumbnail(source, documentId, renderer, page, number, pageCount, hasText, readByOcr, out, outcome);
+          if (hasText) {
+            out.pageText(new PageText(documentId, source, number, pageCount, text, TextSource.TEXT_LAYER, -1,
+                thumbnail ? ElementIds.pageImage(documentId, number, settings.thumbnailSide()) : null));
+          }
+          if (readByOcr) {
+            ocrPages.add(number);
           }
         }
         if (extractor != null) {
@@ -232,6 +275,86 @@ public final class PdfDocumentSplitter {
       element(out, outcome, source, documentId, DeadLetter.STAGE_OPEN, ErrorKind.DAMAGED,
           "page " + current + " of " + pageCount + " is unreadable: " + describe(e), current,
           (pages ? "pages " : "images of pages ") + current + "-" + last);
+    }
+    return ocrPages;
+  }
+
+  /**
+   * The pages OCR reads: as OCR tasks of consecutive pages (at most the OCR pages per task each)
+   * when there is a task sink, else here with this splitter's engine.
+   */
+  private void readOrPlanOcr(String source, Opened opened, PDDocument doc, int pageCount, List<Integer> ocrPages,
+      SplitOutput out, TaskSink tasks, DocumentOutcome outcome) {
+    if (ocrPages.isEmpty()) {
+      return;
+    }
+    int perTask = settings.ocr().pagesPerTask();
+    int i = 0;
+    while (i < ocrPages.size()) {
+      int first = ocrPages.get(i);
+      int last = first;
+      while (i + 1 < ocrPages.size() && ocrPages.get(i + 1) == last + 1 && last - first + 1 < perTask) {
+        last = ocrPages.get(++i);
+      }
+      i++;
+      if (tasks != null) {
+        tasks.task(new DocumentTask(source, opened.size, opened.documentId, pageCount, DocumentTask.Kind.OCR, first,
+            last));
+        outcome.tasks++;
+      } else if (ocr != null) {
+        readPages(source, opened.documentId, doc, first, last, pageCount, out, outcome);
+      }
+    }
+  }
+
+  /** OCR of pages {@code first..last}: each rendered in gray at the OCR resolution and read. */
+  private void readPages(String source, String documentId, PDDocument doc, int first, int last, int pageCount,
+      SplitOutput out, DocumentOutcome outcome) {
+    OcrSettings o = settings.ocr();
+    Deadline deadline = Deadline.inSeconds(settings.secondsPerDocument());
+    PageRenderer renderer = new PageRenderer(doc, settings.thumbnailSide(), settings.maxImagePixels(), deadline);
+    int current = first;
+    try {
+      for (int number = first; number <= last; number++) {
+        deadline.check();
+        current = number;
+        String element = "page " + number + " OCR";
+        PageRenderer.Rendered rendered;
+        try {
+          rendered = renderer.renderGray(doc.getPage(number - 1), number - 1, o.pageDpi(), OcrSettings.MAX_PAGE_PIXELS);
+        } catch (OutOfMemoryError e) {
+          element(out, outcome, source, documentId, DeadLetter.STAGE_OCR, ErrorKind.OUT_OF_MEMORY,
+              "rendering the page for OCR ran out of memory: " + e.getMessage(), number, element);
+          continue;
+        } catch (IOException | RuntimeException e) {
+          if (e instanceof Deadline.Exceeded) {
+            throw (Deadline.Exceeded) e;
+          }
+          element(out, outcome, source, documentId, DeadLetter.STAGE_OCR, ErrorKind.RENDER_FAILED,
+              "rendering the page for OCR failed: " + describe(e), number, element);
+          continue;
+        }
+        try {
+          OcrResult read = ocr.read(rendered.image, rendered.dpi);
+          outcome.ocrPages++;
+          if (read.isText()) {
+            out.pageText(new PageText(documentId, source, number, pageCount, read.text(), TextSource.OCR,
+                read.meanConfidence(),
+                settings.pageImages() ? ElementIds.pageImage(documentId, number, settings.thumbnailSide()) : null));
+          }
+        } catch (OcrException e) {
+          element(out, outcome, source, documentId, DeadLetter.STAGE_OCR,
+              e.isTimeout() ? ErrorKind.TIMEOUT : ErrorKind.OCR_FAILED, e.getMessage(), number, element);
+        }
+      }
+    } catch (Deadline.Exceeded e) {
+      element(out, outcome, source, documentId, DeadLetter.STAGE_OCR, ErrorKind.TIMEOUT,
+          e.getMessage() + "; OCR of pages " + current + "-" + last + " was not done (earlier pages were kept)",
+          current, "OCR of pages " + current + "-" + last);
+    } catch (RuntimeException e) {
+      element(out, outcome, source, documentId, DeadLetter.STAGE_OCR, ErrorKind.DAMAGED,
+          "page " + current + " of " + pageCount + " is unreadable: " + describe(e), current,
+          "OCR of pages " + current + "-" + last);
     }
   }
 
@@ -254,19 +377,22 @@ public final class PdfDocumentSplitter {
     }
   }
 
-  private void renderThumbnail(String source, String documentId, PageThumbnailRenderer renderer, PDPage page,
-      int pageNumber, int pageCount, boolean hasText, SplitOutput out, DocumentOutcome outcome) {
+  /** Renders and emits the page's thumbnail; false when it failed (a dead letter says why). */
+  private boolean renderThumbnail(String source, String documentId, PageRenderer renderer, PDPage page,
+      int pageNumber, int pageCount, boolean hasText, boolean readByOcr, SplitOutput out, DocumentOutcome outcome) {
     String element = "page " + pageNumber + " thumbnail";
     try {
-      PageThumbnailRenderer.Rendered rendered = renderer.render(page, pageNumber - 1);
+      PageRenderer.Rendered rendered = renderer.render(page, pageNumber - 1);
       for (String skipped : rendered.skippedImages) {
         element(out, outcome, source, documentId, DeadLetter.STAGE_RENDER, ErrorKind.TOO_LARGE,
             skipped + " declares more than --maxImagePixels=" + settings.maxImagePixels()
                 + " pixels; the thumbnail was rendered without it", pageNumber, element + ": " + skipped);
       }
       EncodedImage png = EncodedImage.png(rendered.image);
-      out.image(PdfElement.pageImage(documentId, source, pageNumber, pageCount, png, settings.thumbnailSide(), hasText));
+      out.image(PdfElement.pageImage(documentId, source, pageNumber, pageCount, png, settings.thumbnailSide(),
+          hasText, readByOcr));
       outcome.pageImages++;
+      return true;
     } catch (OutOfMemoryError e) {
       element(out, outcome, source, documentId, DeadLetter.STAGE_RENDER, ErrorKind.OUT_OF_MEMORY,
           "rendering ran out of memory: " + e.getMessage(), pageNumber, element);
@@ -277,6 +403,7 @@ public final class PdfDocumentSplitter {
       element(out, outcome, source, documentId, DeadLetter.STAGE_RENDER, ErrorKind.RENDER_FAILED, describe(e),
           pageNumber, element);
     }
+    return false;
   }
 
   private void extractImages(String source, String documentId, EmbeddedImageExtractor extractor, PDPage page,
@@ -285,9 +412,10 @@ public final class PdfDocumentSplitter {
     try {
       extractor.extract(page, pageNumber, new EmbeddedImageExtractor.Sink() {
         @Override
-        public void image(int p, String streamHash, String name, EncodedImage image) {
+        public void image(int p, String streamHash, String name, EncodedImage image, ImageContext context) {
           out.image(PdfElement.embeddedImage(documentId, source, p, pageCount, streamHash, name, image,
-              settings.maxImageSide()));
+              settings.maxImageSide(), context.caption, context.context,
+              settings.pageImages() ? ElementIds.pageImage(documentId, p, settings.thumbnailSide()) : null));
           outcome.embeddedImages++;
         }
 

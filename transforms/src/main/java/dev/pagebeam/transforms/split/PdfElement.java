@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
-import java.util.Arrays;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.BooleanCoder;
-import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.DefaultCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
@@ -17,9 +15,11 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 
 /**
  * One piece of a PDF: a text chunk, a page thumbnail or an embedded image, with its stable id and
- * the metadata every sink stores (document, source, page, type, offsets, content hash).
+ * the metadata every sink stores (document, source, page, type, content hash).
  *
- * <p>Text fields are null for images and image fields are null for text.
+ * <p>Its payloads: {@link #text()} is what the element is embedded with as text (a chunk, or the
+ * text read in an image); {@link #image()} is the image of a thumbnail or an embedded image. A
+ * chunk has only text; an image has an image, and text once OCR or its caption gave it some.
  */
 @DefaultCoder(PdfElement.ElementCoder.class)
 public final class PdfElement implements Serializable {
@@ -32,39 +32,13 @@ public final class PdfElement implements Serializable {
   private final int pageCount;
   private final ElementType type;
   private final String contentHash;
-  private final boolean pageHasText;
-  // text chunks
-  private final String text;
-  private final int chunkIndex;
-  private final int charStart;
-  private final int charEnd;
-  private final int tokenCount;
-  // images
-  private final byte[] imageBytes;
-  private final String imageFormat;
-  private final int width;
-  private final int height;
-  private final String imageName;
+  private final String thumbnailId;
+  private final String imageId;
+  private final ElementText text;
+  private final ElementImage image;
 
-  private PdfElement(
-      String id,
-      String documentId,
-      String source,
-      int page,
-      int pageCount,
-      ElementType type,
-      String contentHash,
-      boolean pageHasText,
-      String text,
-      int chunkIndex,
-      int charStart,
-      int charEnd,
-      int tokenCount,
-      byte[] imageBytes,
-      String imageFormat,
-      int width,
-      int height,
-      String imageName) {
+  private PdfElement(String id, String documentId, String source, int page, int pageCount, ElementType type,
+      String contentHash, String thumbnailId, String imageId, ElementText text, ElementImage image) {
     this.id = Objects.requireNonNull(id, "id");
     this.documentId = Objects.requireNonNull(documentId, "documentId");
     this.source = Objects.requireNonNull(source, "source");
@@ -72,118 +46,77 @@ public final class PdfElement implements Serializable {
     this.pageCount = pageCount;
     this.type = Objects.requireNonNull(type, "type");
     this.contentHash = Objects.requireNonNull(contentHash, "contentHash");
-    this.pageHasText = pageHasText;
+    this.thumbnailId = thumbnailId;
+    this.imageId = imageId;
     this.text = text;
-    this.chunkIndex = chunkIndex;
-    this.charStart = charStart;
-    this.charEnd = charEnd;
-    this.tokenCount = tokenCount;
-    this.imageBytes = imageBytes;
-    this.imageFormat = imageFormat;
-    this.width = width;
-    this.height = height;
-    this.imageName = imageName;
+    this.image = image;
   }
 
-  /** A text chunk: {@code text} is {@code pageText.substring(charStart, charEnd)}. */
+  /** A text chunk: its text is {@code pageText.substring(charStart, charEnd)}. */
   public static PdfElement textChunk(
       PageText page, int chunkIndex, int charStart, int charEnd, int tokenCount, String chunkerFingerprint) {
-    String text = page.getText().substring(charStart, charEnd);
+    String chunk = page.getText().substring(charStart, charEnd);
     return new PdfElement(
-        ElementIds.textChunk(page.getDocumentId(), page.getPage(), charStart, charEnd, chunkerFingerprint),
-        page.getDocumentId(),
-        page.getSource(),
-        page.getPage(),
-        page.getPageCount(),
-        ElementType.TEXT_CHUNK,
-        ElementIds.sha256Hex(text),
-        true,
-        text,
-        chunkIndex,
-        charStart,
-        charEnd,
-        tokenCount,
-        null,
-        null,
-        0,
-        0,
+        ElementIds.textChunk(page.getDocumentId(), page.getPage(), charStart, charEnd, chunkerFingerprint,
+            page.getTextSource()),
+        page.getDocumentId(), page.getSource(), page.getPage(), page.getPageCount(), ElementType.TEXT_CHUNK,
+        ElementIds.sha256Hex(chunk), page.getThumbnailId(), null,
+        new ElementText(chunk, chunkIndex, charStart, charEnd, tokenCount, page.getTextSource(),
+            page.getOcrConfidence()),
         null);
   }
 
-  /** A rendered page. {@code pageHasText} is false for pages without a text layer (scans). */
-  public static PdfElement pageImage(
-      String documentId,
-      String source,
-      int page,
-      int pageCount,
-      EncodedImage image,
-      int longSide,
-      boolean pageHasText) {
-    return new PdfElement(
-        ElementIds.pageImage(documentId, page, longSide),
-        documentId,
-        source,
-        page,
-        pageCount,
-        ElementType.PAGE_IMAGE,
-        ElementIds.sha256Hex(image.bytes()),
-        pageHasText,
-        null,
-        0,
-        0,
-        0,
-        0,
-        image.bytes(),
-        image.format(),
-        image.width(),
-        image.height(),
-        null);
+  /**
+   * A rendered page. {@code pageHasText} is false for pages without a text layer (scans);
+   * {@code pageReadByOcr} when the page goes to OCR.
+   */
+  public static PdfElement pageImage(String documentId, String source, int page, int pageCount, EncodedImage image,
+      int longSide, boolean pageHasText, boolean pageReadByOcr) {
+    return new PdfElement(ElementIds.pageImage(documentId, page, longSide), documentId, source, page, pageCount,
+        ElementType.PAGE_IMAGE, ElementIds.sha256Hex(image.bytes()), null, null, null,
+        ElementImage.thumbnail(image, pageHasText, pageReadByOcr));
   }
 
   /**
    * A raster image drawn on a page, identified by the hash of its PDF stream (the first page that
-   * draws it owns it).
+   * draws it owns it), with the caption and lines around it (null when none).
    */
-  public static PdfElement embeddedImage(
-      String documentId,
-      String source,
-      int page,
-      int pageCount,
-      String imageStreamHash,
-      String imageName,
-      EncodedImage image,
-      int maxSide) {
-    return new PdfElement(
-        ElementIds.embeddedImage(documentId, imageStreamHash, maxSide),
-        documentId,
-        source,
-        page,
-        pageCount,
-        ElementType.EMBEDDED_IMAGE,
-        imageStreamHash,
-        false,
-        null,
-        0,
-        0,
-        0,
-        0,
-        image.bytes(),
-        image.format(),
-        image.width(),
-        image.height(),
-        imageName);
+  public static PdfElement embeddedImage(String documentId, String source, int page, int pageCount,
+      String imageStreamHash, String imageName, EncodedImage image, int maxSide, String caption, String context,
+      String thumbnailId) {
+    return new PdfElement(ElementIds.embeddedImage(documentId, imageStreamHash, maxSide), documentId, source, page,
+        pageCount, ElementType.EMBEDDED_IMAGE, imageStreamHash, thumbnailId, null, null,
+        ElementImage.embedded(image, imageName, caption, context));
+  }
+
+  /** This image with the text it is embedded with and what OCR read in it. */
+  public PdfElement withImageText(ElementText imageText, ElementImage withOcr) {
+    if (image == null) {
+      throw new IllegalStateException(this + " is not an image");
+    }
+    return new PdfElement(id, documentId, source, page, pageCount, type, contentHash, thumbnailId, imageId, imageText,
+        withOcr);
   }
 
   /**
-   * The same element without its image bytes: what travels after encoding, where only the
-   * metadata and the vector are needed.
+   * The text of this image as a text chunk of its own (for models that encode the image's pixels
+   * too): its own id, the same page and text, and the image (without bytes) it came from.
    */
+  public PdfElement imageTextChunk() {
+    if (image == null || text == null) {
+      throw new IllegalStateException(this + " is not an image with text");
+    }
+    return new PdfElement(ElementIds.imageText(id), documentId, source, page, pageCount, ElementType.TEXT_CHUNK,
+        ElementIds.sha256Hex(text.text()), thumbnailId, id, text, image.withoutBytes());
+  }
+
+  /** The same element without its image bytes: what travels once only metadata and text are needed. */
   public PdfElement withoutImageBytes() {
-    if (imageBytes == null) {
+    if (image == null || image.bytes() == null) {
       return this;
     }
-    return new PdfElement(id, documentId, source, page, pageCount, type, contentHash, pageHasText, text, chunkIndex,
-        charStart, charEnd, tokenCount, null, imageFormat, width, height, imageName);
+    return new PdfElement(id, documentId, source, page, pageCount, type, contentHash, thumbnailId, imageId, text,
+        image.withoutBytes());
   }
 
   public String getId() {
@@ -217,53 +150,71 @@ public final class PdfElement implements Serializable {
     return contentHash;
   }
 
-  /** For page thumbnails: whether the page has a text layer (false for scans). False for others. */
-  public boolean pageHasText() {
-    return pageHasText;
+  /** The id of the page's thumbnail (chunks and embedded images point at it), or null. */
+  public String getThumbnailId() {
+    return thumbnailId;
   }
 
-  public String getText() {
+  /** The id of the image an image-text chunk was read from (its file is named by it), or null. */
+  public String getImageId() {
+    return imageId;
+  }
+
+  /** The id that names this element's image file: its own for images, its image's for image text. */
+  public String imageFileId() {
+    return type.isImage() ? id : imageId;
+  }
+
+  /** The text this element is embedded with, or null (thumbnails, images without text). */
+  public ElementText text() {
     return text;
   }
 
-  /** 0-based position of the chunk on its page. */
-  public int getChunkIndex() {
-    return chunkIndex;
+  /** The image of a thumbnail or an embedded image, or null for page text chunks. */
+  public ElementImage image() {
+    return image;
   }
 
-  public int getCharStart() {
-    return charStart;
+  public boolean hasText() {
+    return text != null;
   }
 
-  public int getCharEnd() {
-    return charEnd;
+  /** The text embedded for this element; null when it has none. */
+  public String getText() {
+    return text == null ? null : text.text();
   }
 
-  /** Tokens the model sees for this chunk, special tokens included. */
+  /** Tokens the model sees for this element's text, special tokens included; 0 without text. */
   public int getTokenCount() {
-    return tokenCount;
+    return text == null ? 0 : text.tokenCount();
   }
 
+  /** The encoded image, or null (text chunks, or once the bytes were dropped). */
   public byte[] getImageBytes() {
-    return imageBytes;
+    return image == null ? null : image.bytes();
   }
 
-  /** "png" or "jpeg". */
+  /** "png" or "jpeg"; null for text chunks. */
   public String getImageFormat() {
-    return imageFormat;
+    return image == null ? null : image.format();
   }
 
   public int getWidth() {
-    return width;
+    return image == null ? 0 : image.width();
   }
 
   public int getHeight() {
-    return height;
+    return image == null ? 0 : image.height();
   }
 
   /** The XObject name of an embedded image ("Im3"), or "inline". */
   public String getImageName() {
-    return imageName;
+    return image == null ? null : image.name();
+  }
+
+  /** For page thumbnails: whether the page has a text layer (false for scans). False for others. */
+  public boolean pageHasText() {
+    return image != null && image.pageHasText();
   }
 
   /** A human-readable reference to the element in its source: {@code file.pdf#page=3}. */
@@ -271,8 +222,10 @@ public final class PdfElement implements Serializable {
     String ref = source + "#page=" + page;
     if (type == ElementType.EMBEDDED_IMAGE) {
       ref += "&image=" + contentHash.substring(0, 12);
+    } else if (type == ElementType.TEXT_CHUNK && image != null) {
+      ref += "&image-text";
     } else if (type == ElementType.TEXT_CHUNK) {
-      ref += "&chars=" + charStart + "-" + charEnd;
+      ref += "&chars=" + text.charStart() + "-" + text.charEnd() + (text.source() == TextSource.OCR ? "&ocr" : "");
     }
     return ref;
   }
@@ -286,24 +239,11 @@ public final class PdfElement implements Serializable {
       return false;
     }
     PdfElement e = (PdfElement) o;
-    return page == e.page
-        && pageCount == e.pageCount
-        && pageHasText == e.pageHasText
-        && chunkIndex == e.chunkIndex
-        && charStart == e.charStart
-        && charEnd == e.charEnd
-        && tokenCount == e.tokenCount
-        && width == e.width
-        && height == e.height
-        && id.equals(e.id)
-        && documentId.equals(e.documentId)
-        && source.equals(e.source)
-        && type == e.type
-        && contentHash.equals(e.contentHash)
+    return page == e.page && pageCount == e.pageCount && id.equals(e.id) && documentId.equals(e.documentId)
+        && source.equals(e.source) && type == e.type && contentHash.equals(e.contentHash)
+        && Objects.equals(thumbnailId, e.thumbnailId) && Objects.equals(imageId, e.imageId)
         && Objects.equals(text, e.text)
-        && Arrays.equals(imageBytes, e.imageBytes)
-        && Objects.equals(imageFormat, e.imageFormat)
-        && Objects.equals(imageName, e.imageName);
+        && Objects.equals(image, e.image);
   }
 
   @Override
@@ -321,7 +261,6 @@ public final class PdfElement implements Serializable {
     private static final ElementCoder INSTANCE = new ElementCoder();
     private static final Coder<String> STRING = StringUtf8Coder.of();
     private static final Coder<String> NULLABLE_STRING = NullableCoder.of(StringUtf8Coder.of());
-    private static final Coder<byte[]> NULLABLE_BYTES = NullableCoder.of(ByteArrayCoder.of());
     private static final Coder<Integer> INT = VarIntCoder.of();
     private static final Coder<Boolean> BOOL = BooleanCoder.of();
 
@@ -338,40 +277,33 @@ public final class PdfElement implements Serializable {
       INT.encode(e.pageCount, out);
       INT.encode(e.type.ordinal(), out);
       STRING.encode(e.contentHash, out);
-      BOOL.encode(e.pageHasText, out);
-      NULLABLE_STRING.encode(e.text, out);
-      INT.encode(e.chunkIndex, out);
-      INT.encode(e.charStart, out);
-      INT.encode(e.charEnd, out);
-      INT.encode(e.tokenCount, out);
-      NULLABLE_BYTES.encode(e.imageBytes, out);
-      NULLABLE_STRING.encode(e.imageFormat, out);
-      INT.encode(e.width, out);
-      INT.encode(e.height, out);
-      NULLABLE_STRING.encode(e.imageName, out);
+      NULLABLE_STRING.encode(e.thumbnailId, out);
+      NULLABLE_STRING.encode(e.imageId, out);
+      BOOL.encode(e.text != null, out);
+      if (e.text != null) {
+        e.text.encode(out);
+      }
+      BOOL.encode(e.image != null, out);
+      if (e.image != null) {
+        e.image.encode(out);
+      }
     }
 
     @Override
     public PdfElement decode(InputStream in) throws IOException {
-      return new PdfElement(
-          STRING.decode(in),
-          STRING.decode(in),
-          STRING.decode(in),
-          INT.decode(in),
-          INT.decode(in),
-          ElementType.values()[INT.decode(in)],
-          STRING.decode(in),
-          BOOL.decode(in),
-          NULLABLE_STRING.decode(in),
-          INT.decode(in),
-          INT.decode(in),
-          INT.decode(in),
-          INT.decode(in),
-          NULLABLE_BYTES.decode(in),
-          NULLABLE_STRING.decode(in),
-          INT.decode(in),
-          INT.decode(in),
-          NULLABLE_STRING.decode(in));
+      String id = STRING.decode(in);
+      String documentId = STRING.decode(in);
+      String source = STRING.decode(in);
+      int page = INT.decode(in);
+      int pageCount = INT.decode(in);
+      ElementType type = ElementType.values()[INT.decode(in)];
+      String contentHash = STRING.decode(in);
+      String thumbnailId = NULLABLE_STRING.decode(in);
+      String imageId = NULLABLE_STRING.decode(in);
+      ElementText text = BOOL.decode(in) ? ElementText.decode(in) : null;
+      ElementImage image = BOOL.decode(in) ? ElementImage.decode(in) : null;
+      return new PdfElement(id, documentId, source, page, pageCount, type, contentHash, thumbnailId, imageId, text,
+          image);
     }
 
     @Override

@@ -15,6 +15,9 @@ public final class SplitCounters {
   public static final String PAGE_IMAGES = "page_images";
   public static final String EMBEDDED_IMAGES = "embedded_images";
   public static final String DEAD_LETTERS = "dead_letters";
+  public static final String OCR_PAGES = "ocr_pages";
+  public static final String OCR_IMAGES = "ocr_images";
+  public static final String IMAGES_WITHOUT_TEXT = "images_without_text";
 
   static final Counter filesSeen = Metrics.counter(NAMESPACE, FILES_SEEN);
   static final Counter filesOk = Metrics.counter(NAMESPACE, FILES_OK);
@@ -25,6 +28,9 @@ public final class SplitCounters {
   static final Counter pageImages = Metrics.counter(NAMESPACE, PAGE_IMAGES);
   static final Counter embeddedImages = Metrics.counter(NAMESPACE, EMBEDDED_IMAGES);
   static final Counter deadLetters = Metrics.counter(NAMESPACE, DEAD_LETTERS);
+  static final Counter ocrPages = Metrics.counter(NAMESPACE, OCR_PAGES);
+  static final Counter ocrImages = Metrics.counter(NAMESPACE, OCR_IMAGES);
+  static final Counter imagesWithoutText = Metrics.counter(NAMESPACE, IMAGES_WITHOUT_TEXT);
 
   private SplitCounters() {}
 }

@@ -9,6 +9,7 @@ final class SplitOutputs {
   static final TupleTag<PdfElement> IMAGES = new TupleTag<PdfElement>() {};
   static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<DeadLetter>() {};
   static final TupleTag<DocumentTask> TASKS = new TupleTag<DocumentTask>() {};
+  static final TupleTag<DocumentTask> OCR_TASKS = new TupleTag<DocumentTask>() {};
 
   private SplitOutputs() {}
 
@@ -31,6 +32,11 @@ final class SplitOutputs {
     };
   }
 
+  /** A task sink that sends OCR tasks to {@link #OCR_TASKS} and the others to {@link #TASKS}. */
+  static PdfDocumentSplitter.TaskSink tasks(MultiOutputReceiver out) {
+    return task -> out.get(task.kind() == DocumentTask.Kind.OCR ? OCR_TASKS : TASKS).output(task);
+  }
+
   /** Adds what one call produced to the counters. */
   static void count(DocumentOutcome outcome) {
     SplitCounters.pages.inc(outcome.pages);
@@ -38,5 +44,6 @@ final class SplitOutputs {
     SplitCounters.pageImages.inc(outcome.pageImages);
     SplitCounters.embeddedImages.inc(outcome.embeddedImages);
     SplitCounters.deadLetters.inc(outcome.deadLetters);
+    SplitCounters.ocrPages.inc(outcome.ocrPages);
   }
 }

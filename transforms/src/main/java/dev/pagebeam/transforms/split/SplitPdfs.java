@@ -1,5 +1,7 @@
 package dev.pagebeam.transforms.split;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -27,7 +29,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  *
  * <p>Steps: MatchFiles (paths only are shuffled, never PDF bytes) -> ExtractPages (one PDFBox
  * pass per document; a document longer than {@code pagesPerTask} pages is cut into page ranges)
- * -> ExtractPageRanges (the ranges, spread over workers) -> ChunkPageText.
+ * -> ExtractPageRanges (the ranges, spread over workers) -> ReadScannedPages (OCR of the pages
+ * without a text layer, as tasks of a few pages spread over workers) -> ChunkPageText; the
+ * embedded images go through ReadImageText (caption, OCR and context).
  */
 public final class SplitPdfs extends PTransform<PCollection<String>, SplitPdfs.Result> {
   private final SplitSettings settings;
@@ -54,37 +58,63 @@ public final class SplitPdfs extends PTransform<PCollection<String>, SplitPdfs.R
     TupleTagList outputs = TupleTagList.of(SplitOutputs.IMAGES).and(SplitOutputs.DEAD_LETTERS);
     PCollectionTuple whole = files.apply("ExtractPages",
         ParDo.of(new ExtractPdfPagesFn(settings)).withOutputTags(SplitOutputs.PAGE_TEXTS,
-            outputs.and(SplitOutputs.TASKS)));
+            outputs.and(SplitOutputs.TASKS).and(SplitOutputs.OCR_TASKS)));
     setCoders(whole);
-    whole.get(SplitOutputs.TASKS).setCoder(DocumentTask.TaskCoder.of());
 
     // Long documents come back as page-range tasks: spread them too (a path and two numbers each).
     PCollectionTuple ranges = whole.get(SplitOutputs.TASKS)
         .apply("SpreadPageRanges", Reshuffle.viaRandomKey())
         .apply("ExtractPageRanges", ParDo.of(new ExtractPageRangeFn(settings))
-            .withOutputTags(SplitOutputs.PAGE_TEXTS, outputs));
+            .withOutputTags(SplitOutputs.PAGE_TEXTS, outputs.and(SplitOutputs.OCR_TASKS)));
     setCoders(ranges);
 
-    PCollectionTuple chunked = PCollectionList.of(whole.get(SplitOutputs.PAGE_TEXTS))
-        .and(ranges.get(SplitOutputs.PAGE_TEXTS))
+    List<PCollection<PageText>> pageTexts = new ArrayList<>(
+        List.of(whole.get(SplitOutputs.PAGE_TEXTS), ranges.get(SplitOutputs.PAGE_TEXTS)));
+    List<PCollection<DeadLetter>> deadLetters = new ArrayList<>(
+        List.of(whole.get(SplitOutputs.DEAD_LETTERS), ranges.get(SplitOutputs.DEAD_LETTERS)));
+    if (settings.ocr().enabled() && settings.text()) {
+      // OCR takes seconds a page: its tasks (a path and a few page numbers) are spread on their own.
+      PCollectionTuple ocr = PCollectionList.of(whole.get(SplitOutputs.OCR_TASKS))
+          .and(ranges.get(SplitOutputs.OCR_TASKS))
+          .apply("OcrTasks", Flatten.pCollections())
+          .apply("SpreadOcrTasks", Reshuffle.viaRandomKey())
+          .apply("ReadScannedPages", ParDo.of(new ReadScannedPagesFn(settings))
+              .withOutputTags(SplitOutputs.PAGE_TEXTS, TupleTagList.of(SplitOutputs.DEAD_LETTERS)));
+      ocr.get(SplitOutputs.PAGE_TEXTS).setCoder(PageText.PageTextCoder.of());
+      ocr.get(SplitOutputs.DEAD_LETTERS).setCoder(DeadLetter.DeadLetterCoder.of());
+      pageTexts.add(ocr.get(SplitOutputs.PAGE_TEXTS));
+      deadLetters.add(ocr.get(SplitOutputs.DEAD_LETTERS));
+    }
+
+    PCollectionTuple chunked = PCollectionList.of(pageTexts)
         .apply("PageTexts", Flatten.pCollections())
         .apply("ChunkPageText", ChunkPageText.with(settings));
+    deadLetters.add(chunked.get(ChunkPageText.DEAD_LETTERS));
+
+    PCollectionTuple images = PCollectionList.of(whole.get(SplitOutputs.IMAGES))
+        .and(ranges.get(SplitOutputs.IMAGES))
+        .apply("Images", Flatten.pCollections())
+        .apply("ReadImageText", ParDo.of(new ReadImageTextFn(settings))
+            .withOutputTags(ReadImageTextFn.ELEMENTS, TupleTagList.of(ReadImageTextFn.DEAD_LETTERS)));
+    images.get(ReadImageTextFn.ELEMENTS).setCoder(PdfElement.ElementCoder.of());
+    images.get(ReadImageTextFn.DEAD_LETTERS).setCoder(DeadLetter.DeadLetterCoder.of());
+    deadLetters.add(images.get(ReadImageTextFn.DEAD_LETTERS));
 
     PCollection<PdfElement> elements = PCollectionList.of(chunked.get(ChunkPageText.CHUNKS))
-        .and(whole.get(SplitOutputs.IMAGES))
-        .and(ranges.get(SplitOutputs.IMAGES))
+        .and(images.get(ReadImageTextFn.ELEMENTS))
         .apply("Elements", Flatten.pCollections());
-    PCollection<DeadLetter> deadLetters = PCollectionList.of(whole.get(SplitOutputs.DEAD_LETTERS))
-        .and(ranges.get(SplitOutputs.DEAD_LETTERS))
-        .and(chunked.get(ChunkPageText.DEAD_LETTERS))
-        .apply("DeadLetters", Flatten.pCollections());
-    return new Result(patterns.getPipeline(), elements, deadLetters);
+    return new Result(patterns.getPipeline(), elements,
+        PCollectionList.of(deadLetters).apply("DeadLetters", Flatten.pCollections()));
   }
 
   private static void setCoders(PCollectionTuple tuple) {
     tuple.get(SplitOutputs.PAGE_TEXTS).setCoder(PageText.PageTextCoder.of());
     tuple.get(SplitOutputs.IMAGES).setCoder(PdfElement.ElementCoder.of());
     tuple.get(SplitOutputs.DEAD_LETTERS).setCoder(DeadLetter.DeadLetterCoder.of());
+    tuple.get(SplitOutputs.OCR_TASKS).setCoder(DocumentTask.TaskCoder.of());
+    if (tuple.has(SplitOutputs.TASKS)) {
+      tuple.get(SplitOutputs.TASKS).setCoder(DocumentTask.TaskCoder.of());
+    }
   }
 
   /** The split's two outputs: elements and dead letters. */

@@ -1,6 +1,7 @@
 package dev.pagebeam.transforms.split;
 
 import dev.pagebeam.transforms.model.ModelLocation;
+import dev.pagebeam.transforms.ocr.OcrSettings;
 import java.io.Serializable;
 import java.util.function.Consumer;
 
@@ -34,6 +35,7 @@ public final class SplitSettings implements Serializable {
   private int memoryPerDocumentMb = DEFAULT_MEMORY_PER_DOCUMENT_MB;
   private int secondsPerDocument = DEFAULT_SECONDS_PER_DOCUMENT;
   private int pagesPerTask = DEFAULT_PAGES_PER_TASK;
+  private OcrSettings ocr = OcrSettings.defaults();
 
   private SplitSettings() {}
 
@@ -57,6 +59,7 @@ public final class SplitSettings implements Serializable {
     copy.memoryPerDocumentMb = memoryPerDocumentMb;
     copy.secondsPerDocument = secondsPerDocument;
     copy.pagesPerTask = pagesPerTask;
+    copy.ocr = ocr;
     change.accept(copy);
     copy.validate();
     return copy;
@@ -94,6 +97,9 @@ public final class SplitSettings implements Serializable {
     }
     if (pagesPerTask < 1) {
       throw new IllegalArgumentException("--pagesPerTask=" + pagesPerTask + " must be at least 1");
+    }
+    if (ocr == null) {
+      throw new IllegalArgumentException("OCR settings are required (OcrSettings.off() for none)");
     }
   }
 
@@ -142,6 +148,11 @@ public final class SplitSettings implements Serializable {
   /** Documents with more pages are split into tasks of this many pages, run in parallel. */
   public SplitSettings withPagesPerTask(int pages) {
     return with(s -> s.pagesPerTask = pages);
+  }
+
+  /** What OCR reads (pages without text, embedded images) and how. */
+  public SplitSettings withOcr(OcrSettings ocr) {
+    return with(s -> s.ocr = ocr);
   }
 
   public ModelLocation tokenizerModel() {
@@ -204,11 +215,20 @@ public final class SplitSettings implements Serializable {
     return pagesPerTask;
   }
 
+  public OcrSettings ocr() {
+    return ocr;
+  }
+
+  /** Whether OCR reads page {@code hasText ? with : without} a text layer. */
+  public boolean ocrReadsPage(boolean hasText) {
+    return text && ocr.mode().readsPage(hasText);
+  }
+
   @Override
   public String toString() {
     return "SplitSettings{model=" + tokenizerModel + ", text=" + text + ", maxTokens=" + maxTokens + ", overlap="
         + overlapTokens + ", pageImages=" + pageImages + "@" + thumbnailSide + "px, embeddedImages=" + embeddedImages
         + " [" + minImageSize + ".." + maxImageSide + "px, <=" + maxImagePixels + " px], memory="
-        + memoryPerDocumentMb + "MB, time=" + secondsPerDocument + "s, pagesPerTask=" + pagesPerTask + "}";
+        + memoryPerDocumentMb + "MB, time=" + secondsPerDocument + "s, pagesPerTask=" + pagesPerTask + ", " + ocr + "}";
   }
 }

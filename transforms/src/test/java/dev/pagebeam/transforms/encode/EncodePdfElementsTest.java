@@ -8,12 +8,17 @@ import dev.pagebeam.transforms.model.ModelLocation;
 import dev.pagebeam.transforms.model.ModelSpec;
 import dev.pagebeam.transforms.model.TinyClip;
 import dev.pagebeam.transforms.split.DeadLetter;
+import dev.pagebeam.transforms.split.ElementIds;
+import dev.pagebeam.transforms.split.ElementImage;
+import dev.pagebeam.transforms.split.ElementText;
+import dev.pagebeam.transforms.split.ElementType;
 import dev.pagebeam.transforms.split.EncodedImage;
 import dev.pagebeam.transforms.split.ErrorKind;
 import dev.pagebeam.transforms.split.PageText;
 import dev.pagebeam.transforms.split.PdfElement;
 import dev.pagebeam.transforms.split.SplitCounters;
 import dev.pagebeam.transforms.split.TestPdfs;
+import dev.pagebeam.transforms.split.TextSource;
 import dev.pagebeam.transforms.split.TokenChunkerTest;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +29,8 @@ import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
@@ -32,6 +39,8 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestPipelineExtension;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -65,7 +74,7 @@ class EncodePdfElementsTest {
 
   static PdfElement image(int i, byte[] bytes) throws Exception {
     return PdfElement.pageImage("e".repeat(64), "/corpus/scan.pdf", i + 1, 100,
-        new EncodedImage(bytes, "png", 64, 48), 224, false);
+        new EncodedImage(bytes, "png", 64, 48), 224, false, false);
   }
 
   static byte[] png(int seed) throws Exception {
@@ -136,6 +145,9 @@ class EncodePdfElementsTest {
     }
     PdfElement broken = image(99, "this is not a PNG".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     elements.add(broken);
+    // an image with OCR text: its pixels go to the vision tower, its text to the text tower
+    PdfElement screenshot = embeddedImage(7, "Disk quota exceeded on /srv/backup", "Disk quota exceeded on /srv/backup");
+    elements.add(screenshot);
     Map<String, float[]> expected = new HashMap<>();
     try (EmbeddingModel model = EmbeddingModel.load(spec)) {
       PdfElement text = elements.get(0);
@@ -149,9 +161,15 @@ class EncodePdfElementsTest {
     PAssert.that(out.embedded()).satisfies(all -> {
       List<EmbeddedElement> list = new ArrayList<>();
       all.forEach(list::add);
-      assertThat(list).hasSize(80);
+      assertThat(list).hasSize(82);
       assertThat(list.stream().map(e -> e.vector().length).distinct()).containsExactly(TinyClip.DIMENSION);
-      assertThat(list.stream().filter(e -> e.element().getType().isImage())).hasSize(40)
+      assertThat(list).filteredOn(e -> e.element().getId().equals(ElementIds.imageText(screenshot.getId())))
+          .singleElement().satisfies(e -> {
+            assertThat(e.element().getType()).isEqualTo(ElementType.TEXT_CHUNK);
+            assertThat(e.element().getText()).isEqualTo("Disk quota exceeded on /srv/backup");
+            assertThat(e.element().imageFileId()).isEqualTo(screenshot.getId());
+          });
+      assertThat(list.stream().filter(e -> e.element().getType().isImage())).hasSize(41)
           .allSatisfy(e -> assertThat(e.element().getImageBytes()).as("bytes dropped after encoding").isNull());
       for (EmbeddedElement e : list) {
         float[] want = expected.get(e.element().getId());
@@ -175,6 +193,68 @@ class EncodePdfElementsTest {
     Map<String, Long> c = counters(p.run());
     assertThat(c.get(EncodeCounters.IMAGES_WITHOUT_ENCODER)).isNull();
     assertThat(c.get(EncodeCounters.ENCODE_FAILURES)).isEqualTo(1);
+  }
+
+  /** An embedded image that OCR read (or not: {@code ocrText} null) with {@code text} to embed (or none). */
+  static PdfElement embeddedImage(int i, String text, String ocrText) throws Exception {
+    PdfElement image = PdfElement.embeddedImage("f".repeat(64), "/corpus/manual.pdf", i + 1, 50,
+        String.format("%064x", i), "Im" + i, new EncodedImage(png(i), "png", 64 + i, 48), 1024, null, null, null);
+    ElementImage read = ocrText == null ? image.image() : image.image().withOcr(ocrText, ocrText.isEmpty() ? -1 : 90);
+    ElementText t = text == null ? null
+        : new ElementText(text, 0, 0, text.length(), 8 + text.length() / 5, TextSource.OCR, 90);
+    return image.withImageText(t, read);
+  }
+
+  static PdfElement thumbnail(int i, boolean pageHasText, boolean pageReadByOcr) throws Exception {
+    return PdfElement.pageImage("e".repeat(64), "/corpus/scan.pdf", i + 1, 100,
+        new EncodedImage(png(i), "png", 64 + i, 48), 224, pageHasText, pageReadByOcr);
+  }
+
+  @Test
+  void aTextModelEmbedsImagesByTheirTextWithoutTheirBytesAndCountsWhatItCannotEmbed(TestPipeline p)
+      throws Exception {
+    ModelSpec spec = new ModelSpec(ModelLocation.bundled("all-minilm-l6-v2-q"), DeviceRequest.parse("cpu"), 2, 0);
+    EncodeSettings settings = new EncodeSettings(spec, 8, 8, 0, 2, 600);
+    String screenshot = "Error 0x80070057: The parameter is incorrect.";
+    List<PdfElement> elements = new ArrayList<>(chunks(5));
+    PdfElement withText = embeddedImage(1, screenshot, screenshot);
+    elements.add(withText);
+    elements.add(embeddedImage(2, null, ""));              // OCR found nothing: images_without_text already
+    elements.add(embeddedImage(3, null, null));            // OCR off, no caption: images_without_encoder
+    elements.add(thumbnail(4, true, false));               // its page's text stands for it
+    elements.add(thumbnail(5, false, true));               // its page's OCR text stands for it
+    elements.add(thumbnail(6, false, false));              // a scan with OCR off: images_without_encoder
+    float[] expected;
+    try (EmbeddingModel model = EmbeddingModel.load(spec)) {
+      expected = model.embedTexts(List.of(screenshot), false).vectors[0];
+    }
+
+    PCollection<KV<String, PdfElement>> keyed = p.apply("Keyed", Create.of(elements))
+        .apply(ParDo.of(new EncodePdfElements.KeyByShardFn(2, false)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), PdfElement.ElementCoder.of()));
+    PAssert.that(keyed).satisfies(all -> {
+      assertThat(all).hasSize(6).allSatisfy(kv -> {
+        assertThat(kv.getKey()).startsWith("text-");
+        assertThat(kv.getValue().getImageBytes()).as("no image bytes travel to a text model").isNull();
+      });
+      return null;
+    });
+    EncodePdfElements.Result out = p.apply(Create.of(elements)).apply(EncodePdfElements.with(settings));
+    PAssert.that(out.embedded()).satisfies(all -> {
+      List<EmbeddedElement> list = new ArrayList<>();
+      all.forEach(list::add);
+      assertThat(list).hasSize(6);
+      assertThat(list).filteredOn(e -> e.element().getType() == ElementType.EMBEDDED_IMAGE).singleElement()
+          .satisfies(e -> {
+            assertThat(e.element().getId()).isEqualTo(withText.getId());
+            assertThat(e.element().getText()).isEqualTo(screenshot);
+            assertThat(cosine(e.vector(), expected)).isGreaterThan(0.98);
+          });
+      return null;
+    });
+    Map<String, Long> c = counters(p.run());
+    // KeyByShard runs twice above (alone, and inside EncodePdfElements)
+    assertThat(c.get(EncodeCounters.IMAGES_WITHOUT_ENCODER)).isEqualTo(2 * 2);
   }
 
   static double cosine(float[] a, float[] b) {

@@ -87,6 +87,15 @@ public final class OcrFixtures {
 
   /** A 640x300 error dialog at screen resolution: title bar, icon, message, details and buttons. */
   public static BufferedImage errorDialog() {
+    return dialog("Backup Assistant", "The backup of drive D: could not be completed.", DIALOG_ERROR,
+        "Check that the destination share is reachable and try again.");
+  }
+
+  /**
+   * A 640x300 dialog at screen resolution: a title bar, an error icon, a message and a detail line in
+   * 14 px sans serif, a hint in 12 px, and two buttons.
+   */
+  public static BufferedImage dialog(String title, String message, String detail, String hint) {
     BufferedImage img = new BufferedImage(640, 300, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = screen(img, new Color(246, 246, 246));
     try {
@@ -94,7 +103,7 @@ public final class OcrFixtures {
       g.fillRect(0, 0, 640, 34);
       g.setColor(Color.WHITE);
       g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-      g.drawString("Backup Assistant", 14, 23);
+      g.drawString(title, 14, 23);
       g.setColor(new Color(200, 40, 40));
       g.fillOval(28, 64, 40, 40);
       g.setColor(Color.WHITE);
@@ -103,11 +112,11 @@ public final class OcrFixtures {
       g.drawLine(56, 76, 40, 92);
       g.setColor(new Color(30, 30, 30));
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-      g.drawString("The backup of drive D: could not be completed.", 90, 80);
-      g.drawString(DIALOG_ERROR, 90, 104);
+      g.drawString(message, 90, 80);
+      g.drawString(detail, 90, 104);
       g.setColor(new Color(90, 90, 90));
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-      g.drawString("Check that the destination share is reachable and try again.", 90, 134);
+      g.drawString(hint, 90, 134);
       button(g, 380, 240, "Retry");
       button(g, 500, 240, "Close");
     } finally {
@@ -121,11 +130,7 @@ public final class OcrFixtures {
 
   /** An 800x360 terminal at screen resolution: monospaced light text on a dark background. */
   public static BufferedImage terminal() {
-    BufferedImage img = new BufferedImage(800, 360, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = screen(img, new Color(24, 26, 30));
-    try {
-      g.setFont(new Font(Font.MONOSPACED, Font.PLAIN, 14));
-      String[] lines = {
+    return terminal(
         "$ psql -h db01 -U report accounting",
         "psql (15.4)",
         "Type \"help\" for help.",
@@ -135,8 +140,15 @@ public final class OcrFixtures {
         "LINE 1: SELECT count(*) FROM invoices_2024;",
         "",
         "accounting=> \\q",
-        "$ _"
-      };
+        "$ _");
+  }
+
+  /** An 800x360 terminal showing {@code lines} in 14 px monospace; lines starting ERROR in red. */
+  public static BufferedImage terminal(String... lines) {
+    BufferedImage img = new BufferedImage(800, 360, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = screen(img, new Color(24, 26, 30));
+    try {
+      g.setFont(new Font(Font.MONOSPACED, Font.PLAIN, 14));
       int y = 28;
       for (String line : lines) {
         g.setColor(line.startsWith("ERROR") ? new Color(255, 110, 100) : new Color(220, 224, 228));

@@ -1,5 +1,6 @@
 package dev.pagebeam.transforms.split;
 
+import dev.pagebeam.transforms.ocr.OcrEngine;
 import java.io.ByteArrayInputStream;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
@@ -15,8 +16,13 @@ final class Collected implements SplitOutput {
   DocumentOutcome outcome;
 
   static Collected split(String name, byte[] pdf, SplitSettings settings) {
+    return split(name, pdf, settings, null);
+  }
+
+  /** Splits in one call; OCR pages are read with {@code ocr} (none when null). */
+  static Collected split(String name, byte[] pdf, SplitSettings settings, OcrEngine ocr) {
     Collected c = new Collected();
-    c.outcome = new PdfDocumentSplitter(settings)
+    c.outcome = new PdfDocumentSplitter(settings, ocr)
         .split(name, Channels.newChannel(new ByteArrayInputStream(pdf)), pdf.length, c);
     return c;
   }
@@ -39,8 +45,13 @@ final class Collected implements SplitOutput {
   }
 
   static Collected runTask(DocumentTask task, byte[] pdf, SplitSettings settings) {
+    return runTask(task, pdf, settings, null);
+  }
+
+  static Collected runTask(DocumentTask task, byte[] pdf, SplitSettings settings, OcrEngine ocr) {
     Collected c = new Collected();
-    c.outcome = new PdfDocumentSplitter(settings).runTask(task, Channels.newChannel(new ByteArrayInputStream(pdf)), c);
+    c.outcome = new PdfDocumentSplitter(settings, ocr)
+        .runTask(task, Channels.newChannel(new ByteArrayInputStream(pdf)), c);
     return c;
   }
 

@@ -36,9 +36,16 @@ class ElementIdsTest {
     assertThat(smallThumbs).hasSize(6);
     assertThat(smallThumbs.stream().filter(base::contains).count()).as("embedded images keep their ids").isEqualTo(3);
     String docId = "d".repeat(64);
-    assertThat(ElementIds.textChunk(docId, 1, 0, 10, "fp1")).isNotEqualTo(ElementIds.textChunk(docId, 1, 0, 10, "fp2"));
-    assertThat(ElementIds.textChunk(docId, 1, 0, 10, "fp1")).isNotEqualTo(ElementIds.textChunk(docId, 2, 0, 10, "fp1"));
-    assertThat(ElementIds.textChunk(docId, 1, 0, 10, "fp1")).isEqualTo(ElementIds.textChunk(docId, 1, 0, 10, "fp1"));
+    TextSource layer = TextSource.TEXT_LAYER;
+    assertThat(ElementIds.textChunk(docId, 1, 0, 10, "fp1", layer))
+        .isNotEqualTo(ElementIds.textChunk(docId, 1, 0, 10, "fp2", layer));
+    assertThat(ElementIds.textChunk(docId, 1, 0, 10, "fp1", layer))
+        .isNotEqualTo(ElementIds.textChunk(docId, 2, 0, 10, "fp1", layer));
+    assertThat(ElementIds.textChunk(docId, 1, 0, 10, "fp1", layer))
+        .isEqualTo(ElementIds.textChunk(docId, 1, 0, 10, "fp1", layer));
+    // the OCR text of a page never takes the id of its text layer's chunk (--ocr=all reads both)
+    assertThat(ElementIds.textChunk(docId, 1, 0, 10, "fp1", TextSource.OCR))
+        .isNotEqualTo(ElementIds.textChunk(docId, 1, 0, 10, "fp1", layer));
   }
 
   private static List<String> ids(Collected c) {
