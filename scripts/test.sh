@@ -41,10 +41,17 @@ if s["files_seen"] != s["files_ok"] + s["files_failed"]:
     problems.append("files_seen != files_ok + files_failed")
 if s["dimension"] != 384:
     problems.append(f"dimension={s['dimension']}, expected 384 for the default model")
-encoded_images = s["page_images"] + s["embedded_images"] - s["images_without_encoder"]
-if s["vectors_written"] != s["text_chunks"] + encoded_images:
-    problems.append(f"vectors_written={s['vectors_written']} != text_chunks + encoded images "
-                    f"({s['text_chunks']} + {encoded_images})")
+# the default model is text-only: images are embedded by their OCR text and caption
+images_with_text = s["embedded_images"] - s["images_without_text"]
+if s["vectors_written"] != s["text_chunks"] + images_with_text:
+    problems.append(f"vectors_written={s['vectors_written']} != text_chunks + images with text "
+                    f"({s['text_chunks']} + {images_with_text})")
+if s["ocr_pages"] != 1:
+    problems.append(f"ocr_pages={s['ocr_pages']}: the sample corpus has one scanned page")
+if s["text_chunks"] <= 10:
+    problems.append(f"text_chunks={s['text_chunks']}: the scanned page's OCR text should add to the 10 of the text layer")
+if s["images_without_encoder"] != 0:
+    problems.append(f"images_without_encoder={s['images_without_encoder']}, expected 0 with OCR on")
 if s["truncated_chunks"] != 0:
     problems.append(f"truncated_chunks={s['truncated_chunks']}")
 if problems:

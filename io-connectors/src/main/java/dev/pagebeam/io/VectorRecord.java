@@ -33,6 +33,8 @@ public final class VectorRecord implements Serializable {
   private final String contentHash;
   private final String modelId;
   private final float[] vector;
+  private final String thumbnail;
+  private final String textSource;
 
   /**
    * @param type text_chunk, page_image or embedded_image
@@ -41,6 +43,11 @@ public final class VectorRecord implements Serializable {
    */
   public VectorRecord(String id, String documentId, String type, String source, int page, String text, String ref,
       String contentHash, String modelId, float[] vector) {
+    this(id, documentId, type, source, page, text, ref, contentHash, modelId, vector, null, null);
+  }
+
+  private VectorRecord(String id, String documentId, String type, String source, int page, String text, String ref,
+      String contentHash, String modelId, float[] vector, String thumbnail, String textSource) {
     this.id = Objects.requireNonNull(id, "id");
     this.documentId = Objects.requireNonNull(documentId, "documentId");
     this.type = Objects.requireNonNull(type, "type");
@@ -51,6 +58,17 @@ public final class VectorRecord implements Serializable {
     this.contentHash = Objects.requireNonNull(contentHash, "contentHash");
     this.modelId = Objects.requireNonNull(modelId, "modelId");
     this.vector = Objects.requireNonNull(vector, "vector");
+    this.thumbnail = thumbnail;
+    this.textSource = textSource;
+  }
+
+  /**
+   * This record with the page thumbnail's file (so that a hit can show its page) and where its text
+   * comes from ({@code text_layer}, {@code ocr}, {@code caption}); either may be null.
+   */
+  public VectorRecord withPage(String thumbnail, String textSource) {
+    return new VectorRecord(id, documentId, type, source, page, text, ref, contentHash, modelId, vector, thumbnail,
+        textSource);
   }
 
   public String id() {
@@ -73,9 +91,19 @@ public final class VectorRecord implements Serializable {
     return page;
   }
 
-  /** The chunk's text; null for images. */
+  /** The text that was embedded: a chunk, or an image's caption and OCR text; null for images without text. */
   public String text() {
     return text;
+  }
+
+  /** The file of the page's thumbnail, or null. */
+  public String thumbnail() {
+    return thumbnail;
+  }
+
+  /** text_layer, ocr or caption; null for records without text. */
+  public String textSource() {
+    return textSource;
   }
 
   public String ref() {
@@ -112,7 +140,8 @@ public final class VectorRecord implements Serializable {
     VectorRecord r = (VectorRecord) o;
     return page == r.page && id.equals(r.id) && documentId.equals(r.documentId) && type.equals(r.type)
         && source.equals(r.source) && Objects.equals(text, r.text) && ref.equals(r.ref)
-        && contentHash.equals(r.contentHash) && modelId.equals(r.modelId) && Arrays.equals(vector, r.vector);
+        && contentHash.equals(r.contentHash) && modelId.equals(r.modelId) && Arrays.equals(vector, r.vector)
+        && Objects.equals(thumbnail, r.thumbnail) && Objects.equals(textSource, r.textSource);
   }
 
   @Override
@@ -152,6 +181,8 @@ public final class VectorRecord implements Serializable {
         data.writeFloat(f);
       }
       data.flush();
+      NULLABLE.encode(r.thumbnail, out);
+      NULLABLE.encode(r.textSource, out);
     }
 
     @Override
@@ -170,7 +201,8 @@ public final class VectorRecord implements Serializable {
       for (int i = 0; i < vector.length; i++) {
         vector[i] = data.readFloat();
       }
-      return new VectorRecord(id, documentId, type, source, page, text, ref, hash, model, vector);
+      return new VectorRecord(id, documentId, type, source, page, text, ref, hash, model, vector, NULLABLE.decode(in),
+          NULLABLE.decode(in));
     }
 
     @Override

@@ -11,6 +11,8 @@ import dev.pagebeam.transforms.model.EmbeddingModel;
 import dev.pagebeam.transforms.model.ModelLocation;
 import dev.pagebeam.transforms.model.ModelManifest;
 import dev.pagebeam.transforms.model.ModelSpec;
+import dev.pagebeam.transforms.ocr.OcrMode;
+import dev.pagebeam.transforms.ocr.OcrSettings;
 import dev.pagebeam.transforms.split.DeadLetter;
 import dev.pagebeam.transforms.split.ErrorKind;
 import dev.pagebeam.transforms.split.PdfElement;
@@ -112,7 +114,17 @@ public final class IngestJob {
         .withEmbeddedImages(o.getEmbeddedImages(), o.getMinImageSize(), o.getMaxImageSide())
         .withMaxImagePixels(o.getMaxImagePixels())
         .withLimits(o.getMemoryPerDocumentMb(), o.getSecondsPerDocument())
-        .withPagesPerTask(o.getPagesPerTask());
+        .withPagesPerTask(o.getPagesPerTask())
+        .withOcr(ocrSettings(o));
+  }
+
+  static OcrSettings ocrSettings(PagebeamOptions o) {
+    return OcrSettings.defaults()
+        .withMode(OcrMode.parse(o.getOcr()))
+        .withLanguages(o.getOcrLanguages(), o.getOcrDataDir())
+        .withPageDpi(o.getOcrDpi())
+        .withUpscaleBelow(o.getOcrUpscaleBelow())
+        .withSecondsPerImage(o.getOcrSecondsPerImage());
   }
 
   static ModelSpec modelSpec(PagebeamOptions o) {
@@ -144,9 +156,12 @@ public final class IngestJob {
             + " is more than model " + m.id() + " takes (" + m.maxTokens() + " tokens): its chunks would be cut."
             + " Use --maxTokens=" + (m.maxTokens() - prefixTokens) + " or less.");
       }
-      if (!m.encodesImages()) {
-        LOG.warn("model {} encodes text only: page thumbnails and embedded images are not encoded; they are counted"
-            + " as images_without_encoder (use a CLIP-family model to search images)", m.id());
+      if (!m.encodesImages() && !settings.ocr().enabled()) {
+        LOG.warn("model {} encodes text only and --ocr=off: embedded images without a caption and pages without a"
+            + " text layer cannot be searched; they are counted as images_without_encoder", m.id());
+      } else if (!m.encodesImages()) {
+        LOG.info("model {} encodes text only: embedded images are embedded by their caption and OCR text, pages"
+            + " without a text layer by their OCR text; thumbnails are found through their page's text", m.id());
       }
       return new ModelFacts(m.id(), loaded.dimension(), m.encodesImages(), loaded.device().isCuda());
     }
@@ -255,12 +270,19 @@ public final class IngestJob {
         .apply("WriteDeadLetters", TextIO.write().to(out + "/dead-letters/dead-letters").withSuffix(".jsonl"));
   }
 
-  /** The sink record of an encoded element; images point at their file when one is written. */
+  /**
+   * The sink record of an encoded element. Images (and the text records of images) point at their
+   * image file when one is written, chunks at their place in the PDF; every record names its page's
+   * thumbnail file when there is one.
+   */
   static VectorRecord toRecord(EmbeddedElement e, String output, boolean imageFiles) {
     PdfElement el = e.element();
-    String ref = el.getType().isImage() && imageFiles ? output + "/" + Json.imageFileName(el) : el.sourceRef();
+    String ref = el.imageFileId() != null && imageFiles ? output + "/" + Json.imageFileName(el) : el.sourceRef();
+    String thumbnail = el.getThumbnailId() != null && imageFiles
+        ? output + "/" + Json.IMAGES_DIR + "/" + el.getThumbnailId() + ".png" : null;
     return new VectorRecord(el.getId(), el.getDocumentId(), el.getType().label(), el.getSource(), el.getPage(),
-        el.getText(), ref, el.getContentHash(), e.modelId(), e.vector());
+        el.getText(), ref, el.getContentHash(), e.modelId(), e.vector())
+        .withPage(thumbnail, el.hasText() ? el.text().source().label() : null);
   }
 
   static DeadLetter toDeadLetter(SinkFailure f) {

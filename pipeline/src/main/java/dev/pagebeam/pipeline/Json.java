@@ -4,12 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pagebeam.transforms.split.DeadLetter;
+import dev.pagebeam.transforms.split.ElementImage;
+import dev.pagebeam.transforms.split.ElementText;
 import dev.pagebeam.transforms.split.ElementType;
 import dev.pagebeam.transforms.split.PdfElement;
 
 /** The JSON-lines forms of split elements and dead letters written for inspection. */
 public final class Json {
   static final ObjectMapper MAPPER = new ObjectMapper();
+  /** The folder of image files under the output. */
+  static final String IMAGES_DIR = "images";
 
   private Json() {}
 
@@ -23,24 +27,47 @@ public final class Json {
     n.put("page_count", e.getPageCount());
     n.put("type", e.getType().label());
     n.put("content_hash", e.getContentHash());
-    if (e.getType() == ElementType.PAGE_IMAGE) {
-      n.put("page_has_text", e.pageHasText());
+    if (e.getThumbnailId() != null) {
+      n.put("thumbnail_file", IMAGES_DIR + "/" + e.getThumbnailId() + ".png");
     }
-    if (e.getType().isImage()) {
-      n.put("image_file", imageFileName(e));
-      n.put("image_format", e.getImageFormat());
-      n.put("width", e.getWidth());
-      n.put("height", e.getHeight());
-      n.put("image_bytes", e.getImageBytes().length);
-      if (e.getImageName() != null) {
-        n.put("image_name", e.getImageName());
+    ElementImage image = e.image();
+    if (image != null) {
+      if (e.getType() == ElementType.PAGE_IMAGE) {
+        n.put("page_has_text", image.pageHasText());
       }
-    } else {
-      n.put("chunk_index", e.getChunkIndex());
-      n.put("char_start", e.getCharStart());
-      n.put("char_end", e.getCharEnd());
-      n.put("token_count", e.getTokenCount());
-      n.put("text", e.getText());
+      n.put("image_file", imageFileName(e));
+      n.put("image_format", image.format());
+      n.put("width", image.width());
+      n.put("height", image.height());
+      if (image.bytes() != null) {
+        n.put("image_bytes", image.bytes().length);
+      }
+      if (image.name() != null) {
+        n.put("image_name", image.name());
+      }
+      if (image.caption() != null) {
+        n.put("caption", image.caption());
+      }
+      if (image.context() != null) {
+        n.put("context", image.context());
+      }
+      if (image.ocrText() != null) {
+        n.put("ocr_text", image.ocrText());
+      }
+    }
+    ElementText text = e.text();
+    if (text != null) {
+      if (e.getType() == ElementType.TEXT_CHUNK) {
+        n.put("chunk_index", text.chunkIndex());
+        n.put("char_start", text.charStart());
+        n.put("char_end", text.charEnd());
+      }
+      n.put("token_count", text.tokenCount());
+      n.put("text_source", text.source().label());
+      if (text.ocrConfidence() >= 0) {
+        n.put("ocr_confidence", text.ocrConfidence());
+      }
+      n.put("text", text.text());
     }
     return write(n);
   }
@@ -65,7 +92,7 @@ public final class Json {
 
   /** images/ID.png: deterministic, so reruns overwrite instead of piling up. */
   public static String imageFileName(PdfElement e) {
-    return "images/" + e.getId() + "." + ("jpeg".equals(e.getImageFormat()) ? "jpg" : e.getImageFormat());
+    return IMAGES_DIR + "/" + e.imageFileId() + "." + ("jpeg".equals(e.getImageFormat()) ? "jpg" : e.getImageFormat());
   }
 
   static String write(Object node) {

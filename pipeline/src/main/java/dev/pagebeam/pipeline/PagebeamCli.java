@@ -177,6 +177,8 @@ public final class PagebeamCli {
     b.append("  bench-split   benchmark: the split stage on the DirectRunner vs a bare 2-thread loop\n");
     b.append("  bench-encode  benchmark: the encode stage vs a bare ONNX Runtime loop vs LangChain4j\n");
     b.append("  bench-sink    benchmark: the Chroma and Milvus sinks vs a bare loop of upserts\n");
+    b.append("  bench-ocr     benchmark: OCR of scanned pages and embedded images vs a bare 2-thread loop, and\n");
+    b.append("                accuracy and time per page by resolution\n");
     b.append("  --help        this text\n\n");
     b.append("Options (ingest):\n");
     for (OptionDoc o : optionDocs()) {
@@ -244,6 +246,7 @@ public final class PagebeamCli {
   static final List<String> ORDER = List.of(
       "input", "output", "model", "maxTokens", "overlapTokens", "pageImages", "thumbnailSize", "embeddedImages",
       "minImageSize", "maxImageSide", "maxImagePixels", "memoryPerDocumentMb", "secondsPerDocument", "pagesPerTask",
+      "ocr", "ocrLanguages", "ocrDataDir", "ocrDpi", "ocrUpscaleBelow", "ocrSecondsPerImage",
       "encode", "device", "cpuThreads", "cudaMemoryLimitMb", "textBatchSize", "imageBatchSize", "maxBatchTokens",
       "encoderShards", "maxBufferingSeconds", "recreate", "sink", "chromaTenant", "chromaDatabase", "milvusDatabase",
       "milvusToken", "milvusTls", "sinkBatchSize", "sinkRetrySeconds", "writeElements", "writeImages",

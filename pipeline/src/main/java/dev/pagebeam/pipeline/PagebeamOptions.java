@@ -3,6 +3,7 @@ package dev.pagebeam.pipeline;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.pagebeam.transforms.encode.EncodeSettings;
 import dev.pagebeam.transforms.model.ModelLocation;
+import dev.pagebeam.transforms.ocr.OcrSettings;
 import dev.pagebeam.transforms.split.SplitSettings;
 import java.util.List;
 import org.apache.beam.sdk.options.Default;
@@ -106,6 +107,46 @@ public interface PagebeamOptions extends PipelineOptions {
   int getPagesPerTask();
 
   void setPagesPerTask(int value);
+
+  @Description("OCR in the JVM (Tesseract): auto reads pages without a text layer and the embedded images; all "
+      + "also reads every page (for PDFs whose text layer is broken); off reads nothing.")
+  @Default.String("auto")
+  String getOcr();
+
+  void setOcr(String value);
+
+  @Description("Tesseract languages joined by '+', for example eng+deu. Only English is bundled; others need "
+      + "--ocrDataDir.")
+  @Default.String(OcrSettings.DEFAULT_LANGUAGES)
+  String getOcrLanguages();
+
+  void setOcrLanguages(String value);
+
+  @Description("A folder holding the .traineddata file of every language in --ocrLanguages (on a cluster: the "
+      + "same folder on every worker). Empty means the bundled English data.")
+  @Default.String("")
+  String getOcrDataDir();
+
+  void setOcrDataDir(String value);
+
+  @Description("Resolution pages without a text layer are rendered at for OCR, in dots per inch.")
+  @Default.Integer(OcrSettings.DEFAULT_PAGE_DPI)
+  int getOcrDpi();
+
+  void setOcrDpi(int value);
+
+  @Description("Embedded images whose long side is below this many pixels are enlarged 2x before OCR; 0 never.")
+  @Default.Integer(OcrSettings.DEFAULT_UPSCALE_BELOW)
+  int getOcrUpscaleBelow();
+
+  void setOcrUpscaleBelow(int value);
+
+  @Description("Time limit of OCR on one page or image in seconds; one that runs over becomes a TIMEOUT dead "
+      + "letter.")
+  @Default.Integer(OcrSettings.DEFAULT_SECONDS_PER_IMAGE)
+  int getOcrSecondsPerImage();
+
+  void setOcrSecondsPerImage(int value);
 
   @Description("Encode the elements and write vectors. false: only split (no model is loaded), for inspection.")
   @Default.Boolean(true)

@@ -58,8 +58,10 @@ final class QueryCommand {
             o.getImage().isBlank() ? "" : " image " + o.getImage(), id, store.describeTarget());
         int rank = 1;
         for (SearchHit h : hits) {
-          out.printf(Locale.ROOT, "%2d. %.4f  %-14s %s  page %d  %s%n", rank++, h.score(), h.type(), h.source(),
-              h.page(), h.preview());
+          // an image hit shows its file, then its caption and OCR text (the text it was embedded by)
+          boolean image = h.type().endsWith("_image");
+          out.printf(Locale.ROOT, "%2d. %.4f  %-14s %s  page %d  %s%s%n", rank++, h.score(), h.type(), h.source(),
+              h.page(), image ? "image " + h.ref() + "  " : "", h.preview());
         }
         if (hits.isEmpty()) {
           out.println("no results");

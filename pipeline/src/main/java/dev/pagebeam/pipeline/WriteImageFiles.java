@@ -36,12 +36,12 @@ final class WriteImageFiles extends PTransform<PCollection<PdfElement>, PDone> {
 
     @ProcessElement
     public void process(@Element PdfElement e) throws IOException {
-      if (!e.getType().isImage()) {
+      if (!e.getType().isImage() || e.getImageBytes() == null) {
         return;
       }
       ResourceId file = FileSystems.matchNewResource(outputDir, true)
-          .resolve("images", StandardResolveOptions.RESOLVE_DIRECTORY)
-          .resolve(Json.imageFileName(e).substring("images/".length()), StandardResolveOptions.RESOLVE_FILE);
+          .resolve(Json.IMAGES_DIR, StandardResolveOptions.RESOLVE_DIRECTORY)
+          .resolve(Json.imageFileName(e).substring(Json.IMAGES_DIR.length() + 1), StandardResolveOptions.RESOLVE_FILE);
       try (WritableByteChannel out = FileSystems.create(file, "image/" + e.getImageFormat())) {
         ByteBuffer buffer = ByteBuffer.wrap(e.getImageBytes());
         while (buffer.hasRemaining()) {

@@ -1,6 +1,7 @@
 package dev.pagebeam.bench;
 
 import dev.pagebeam.transforms.model.ModelTokenizer;
+import dev.pagebeam.transforms.ocr.OcrSettings;
 import dev.pagebeam.transforms.split.DeadLetter;
 import dev.pagebeam.transforms.split.DocumentOutcome;
 import dev.pagebeam.transforms.split.PageText;
@@ -62,7 +63,8 @@ public final class BenchSplit {
       if (files.isEmpty()) {
         throw new IllegalArgumentException("no PDFs under " + input + " (run scripts/fetch-corpus.sh for the corpus)");
       }
-      SplitSettings base = SplitSettings.defaults()
+      // OCR has a benchmark of its own (bench-ocr); the corpus is born-digital anyway
+      SplitSettings base = SplitSettings.defaults().withOcr(OcrSettings.off())
           .withPagesPerTask(a.getInt("pagesPerTask", SplitSettings.DEFAULT_PAGES_PER_TASK));
       SplitSettings textOnly = base.withPageImages(false, base.thumbnailSide())
           .withEmbeddedImages(false, base.minImageSize(), base.maxImageSide());
@@ -191,6 +193,11 @@ public final class BenchSplit {
 
   /** SplitPdfs on the DirectRunner with the same number of threads, elements counted and dropped. */
   static Result pipeline(List<Path> files, SplitSettings settings, int threads) {
+    return pipeline(files, settings, threads, SplitCounters.PAGES);
+  }
+
+  /** The same, counting the items of {@code counter} (a SplitCounters name). */
+  static Result pipeline(List<Path> files, SplitSettings settings, int threads, String counter) {
     DirectOptions options = PipelineOptionsFactory.as(DirectOptions.class);
     options.setRunner(DirectRunner.class);
     options.setTargetParallelism(threads);
@@ -205,7 +212,7 @@ public final class BenchSplit {
     double seconds = (System.nanoTime() - start) / 1e9;
     long pages = 0;
     for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(SplitCounters.NAMESPACE, SplitCounters.PAGES)).build()).getCounters()) {
+        .addNameFilter(MetricNameFilter.named(SplitCounters.NAMESPACE, counter)).build()).getCounters()) {
       pages += c.getCommitted();
     }
     return new Result(pages, seconds);

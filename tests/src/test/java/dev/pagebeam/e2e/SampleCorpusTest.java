@@ -35,8 +35,23 @@ class SampleCorpusTest {
     assertThat(run.count("files_failed")).isZero();
     assertThat(run.count("page_images")).isEqualTo(run.count("pages")).isEqualTo(11);
     assertThat(run.count("pages_without_text")).isEqualTo(1);
-    assertThat(run.count("text_chunks")).isGreaterThanOrEqualTo(10);
-    assertThat(run.count("embedded_images")).isEqualTo(5);
+    // the scanned page is read by OCR into text chunks of its own; its scan is the page, not a figure
+    assertThat(run.count("ocr_pages")).isEqualTo(1);
+    assertThat(run.count("text_chunks")).isGreaterThanOrEqualTo(11);
+    assertThat(run.count("embedded_images")).isEqualTo(4);
+    assertThat(run.elements()).filteredOn(e -> e.get("source").asText().endsWith("scanned-delivery-note.pdf")
+        && e.get("type").asText().equals("text_chunk")).singleElement().satisfies(e -> {
+          assertThat(e.get("text_source").asText()).isEqualTo("ocr");
+          assertThat(e.get("ocr_confidence").asInt()).isGreaterThan(80);
+          assertThat(e.get("text").asText()).contains("DELIVERY NOTE No. 77-1406").contains("Harbour Office");
+        });
+    // the screenshots and the photo's label are read; the logo has no text
+    assertThat(run.count("ocr_images")).isEqualTo(4);
+    assertThat(run.count("images_without_text")).isEqualTo(1);
+    assertThat(run.elements()).filteredOn(e -> e.get("type").asText().equals("embedded_image")
+        && e.get("source").asText().endsWith("lighthouse-sync-admin-guide.pdf")).singleElement()
+        .satisfies(e -> assertThat(e.get("ocr_text").asText()).contains("Bandwidth cap (office hours)")
+            .contains("keep-both"));
     // every image element has its file
     for (JsonNode e : run.elements()) {
       if (e.has("image_file")) {
@@ -47,7 +62,8 @@ class SampleCorpusTest {
 
   @Test
   void samplesHoldAScreenshotAVectorDiagramAndAScannedPage() throws Exception {
-    IngestRun run = IngestRun.ingest(out, "--writeImages=false", "--encode=false", "--writeElements=true");
+    IngestRun run = IngestRun.ingest(out, "--writeImages=false", "--encode=false", "--writeElements=true",
+        "--ocr=off");
     List<JsonNode> elements = run.elements();
     // a screenshot-like raster image on a text page
     assertThat(elements).anySatisfy(e -> {

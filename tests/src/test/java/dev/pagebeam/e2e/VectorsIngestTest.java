@@ -26,19 +26,28 @@ class VectorsIngestTest {
     assertThat(run.summary.get("device").asText()).isEqualTo("cpu");
     assertThat(run.count("truncated_chunks")).isZero();
     assertThat(run.count("model_loads")).isEqualTo(1);
-    long images = run.count("page_images") + run.count("embedded_images");
-    assertThat(run.count("images_without_encoder")).isEqualTo(images);
-    assertThat(run.count("vectors_written")).isEqualTo(run.count("text_chunks"));
+    // with the text model and OCR, every image is embedded by its text or counted as without text
+    assertThat(run.count("images_without_encoder")).isZero();
+    long imagesWithText = run.count("embedded_images") - run.count("images_without_text");
+    assertThat(imagesWithText).isEqualTo(3);
+    assertThat(run.count("vectors_written")).isEqualTo(run.count("text_chunks") + imagesWithText);
     List<JsonNode> vectors = run.vectors();
     assertThat(vectors).hasSize((int) run.count("vectors_written"));
     for (JsonNode v : vectors) {
       assertThat(v.get("id").asText()).hasSize(32);
       assertThat(v.get("document_id").asText()).hasSize(64);
-      assertThat(v.get("type").asText()).isEqualTo("text_chunk");
+      assertThat(v.get("type").asText()).isIn("text_chunk", "embedded_image");
       assertThat(v.get("source").asText()).endsWith(".pdf");
       assertThat(v.get("page").asInt()).isPositive();
       assertThat(v.get("text").asText()).isNotBlank();
-      assertThat(v.get("ref").asText()).contains("#page=");
+      assertThat(v.get("text_source").asText()).isIn("text_layer", "ocr");
+      if (v.get("type").asText().equals("text_chunk")) {
+        assertThat(v.get("ref").asText()).contains("#page=");
+      } else {
+        assertThat(Path.of(v.get("ref").asText())).isRegularFile().hasParent(out.resolve("images"));
+      }
+      // every record can show its page
+      assertThat(Path.of(v.get("thumbnail").asText())).isRegularFile();
       assertThat(v.get("model").asText()).isEqualTo("bge-small-en-v1.5-q");
       assertThat(v.get("vector")).hasSize(384);
       double norm = 0;
@@ -101,7 +110,10 @@ class VectorsIngestTest {
     assertThat(run.summary.get("dimension").asInt()).isEqualTo(TinyClip.DIMENSION);
     assertThat(run.count("images_without_encoder")).isZero();
     long images = run.count("page_images") + run.count("embedded_images");
-    assertThat(run.count("vectors_written")).isEqualTo(run.count("text_chunks") + images);
+    // the screenshot's OCR text is a text record of its own beside its pixels' vector
+    long imageTexts = run.count("embedded_images") - run.count("images_without_text");
+    assertThat(imageTexts).isEqualTo(1);
+    assertThat(run.count("vectors_written")).isEqualTo(run.count("text_chunks") + images + imageTexts);
     List<JsonNode> vectors = run.vectors();
     Set<String> types = vectors.stream().map(v -> v.get("type").asText()).collect(Collectors.toSet());
     assertThat(types).containsExactlyInAnyOrder("text_chunk", "page_image", "embedded_image");

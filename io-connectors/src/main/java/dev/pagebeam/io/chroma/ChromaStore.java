@@ -147,6 +147,12 @@ final class ChromaStore implements VectorStore {
       m.put("content_hash", r.contentHash());
       m.put("ref", r.ref());
       m.put("preview", r.preview(200));
+      if (r.thumbnail() != null) {
+        m.put("thumbnail", r.thumbnail());
+      }
+      if (r.textSource() != null) {
+        m.put("text_source", r.textSource());
+      }
       if (r.text() == null) {
         documents.addNull();
       } else {

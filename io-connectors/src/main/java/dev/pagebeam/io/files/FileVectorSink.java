@@ -88,6 +88,12 @@ public final class FileVectorSink {
     n.put("ref", r.ref());
     n.put("content_hash", r.contentHash());
     n.put("model", r.modelId());
+    if (r.textSource() != null) {
+      n.put("text_source", r.textSource());
+    }
+    if (r.thumbnail() != null) {
+      n.put("thumbnail", r.thumbnail());
+    }
     ArrayNode v = n.putArray("vector");
     for (float f : r.vector()) {
       v.add(f);
@@ -109,7 +115,9 @@ public final class FileVectorSink {
     }
     return new VectorRecord(n.get("id").asText(), n.get("document_id").asText(), n.get("type").asText(),
         n.get("source").asText(), n.get("page").asInt(), n.has("text") ? n.get("text").asText() : null,
-        n.get("ref").asText(), n.get("content_hash").asText(), n.get("model").asText(), vector);
+        n.get("ref").asText(), n.get("content_hash").asText(), n.get("model").asText(), vector)
+        .withPage(n.has("thumbnail") ? n.get("thumbnail").asText() : null,
+            n.has("text_source") ? n.get("text_source").asText() : null);
   }
 
   /** CheckDimension then WriteJsonLines; returns the records that were not written. */

@@ -47,8 +47,12 @@ final class MilvusStore implements VectorStore {
   private static final int TEXT = 65_535;
   private static final int PATH = 4096;
 
+  /** Fields added after the first release: written only to collections that have them. */
+  static final List<String> OPTIONAL_FIELDS = List.of("thumbnail", "text_source");
+
   private final MilvusConnector target;
   private MilvusClientV2 client;
+  private List<String> optionalFields;
 
   MilvusStore(MilvusConnector target) {
     this.target = target;
@@ -106,6 +110,7 @@ final class MilvusStore implements VectorStore {
 
   @Override
   public void create(int dimension, String model) throws IOException {
+    optionalFields = null;
     try {
       CreateCollectionReq.CollectionSchema schema = client().createSchema();
       schema.addField(AddFieldReq.builder().fieldName(ID).dataType(DataType.VarChar).maxLength(64)
@@ -122,6 +127,8 @@ final class MilvusStore implements VectorStore {
       schema.addField(AddFieldReq.builder().fieldName("page").dataType(DataType.Int64).build());
       schema.addField(AddFieldReq.builder().fieldName("preview").dataType(DataType.VarChar).maxLength(PREVIEW).build());
       schema.addField(AddFieldReq.builder().fieldName("text").dataType(DataType.VarChar).maxLength(TEXT).build());
+      schema.addField(AddFieldReq.builder().fieldName("thumbnail").dataType(DataType.VarChar).maxLength(PATH).build());
+      schema.addField(AddFieldReq.builder().fieldName("text_source").dataType(DataType.VarChar).maxLength(16).build());
       IndexParam index = IndexParam.builder().fieldName(VECTOR).indexType(IndexParam.IndexType.HNSW)
           .metricType(IndexParam.MetricType.COSINE).extraParams(Map.of("M", 16, "efConstruction", 200)).build();
       client().createCollection(CreateCollectionReq.builder()
@@ -140,6 +147,7 @@ final class MilvusStore implements VectorStore {
 
   @Override
   public void drop() throws IOException {
+    optionalFields = null;
     try {
       client().dropCollection(DropCollectionReq.builder().collectionName(target.collection()).build());
     } catch (RuntimeException e) {
@@ -156,8 +164,29 @@ final class MilvusStore implements VectorStore {
     return d;
   }
 
+  /** Which of {@link #OPTIONAL_FIELDS} the collection has (one describe per store). */
+  private List<String> optionalFields() throws StoreException {
+    if (optionalFields == null) {
+      try {
+        List<String> present = new ArrayList<>();
+        DescribeCollectionResp d = client().describeCollection(
+            DescribeCollectionReq.builder().collectionName(target.collection()).build());
+        for (CreateCollectionReq.FieldSchema f : d.getCollectionSchema().getFieldSchemaList()) {
+          if (OPTIONAL_FIELDS.contains(f.getName())) {
+            present.add(f.getName());
+          }
+        }
+        optionalFields = present;
+      } catch (RuntimeException e) {
+        throw classify("describing the collection", e);
+      }
+    }
+    return optionalFields;
+  }
+
   @Override
   public void upsert(List<VectorRecord> records) throws IOException {
+    List<String> optional = optionalFields();
     List<JsonObject> rows = new ArrayList<>(records.size());
     for (VectorRecord r : records) {
       JsonObject row = new JsonObject();
@@ -176,6 +205,12 @@ final class MilvusStore implements VectorStore {
       row.addProperty("page", r.page());
       row.addProperty("preview", clip(r.preview(200), PREVIEW));
       row.addProperty("text", r.text() == null ? "" : clip(r.text(), TEXT));
+      if (optional.contains("thumbnail")) {
+        row.addProperty("thumbnail", r.thumbnail() == null ? "" : clip(r.thumbnail(), PATH));
+      }
+      if (optional.contains("text_source")) {
+        row.addProperty("text_source", r.textSource() == null ? "" : r.textSource());
+      }
       rows.add(row);
     }
     try {

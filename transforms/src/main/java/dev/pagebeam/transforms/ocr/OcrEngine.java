@@ -1,5 +1,7 @@
 package dev.pagebeam.transforms.ocr;
 
+import static org.bytedeco.leptonica.global.leptonica.L_SEVERITY_NONE;
+import static org.bytedeco.leptonica.global.leptonica.setMsgSeverity;
 import static org.bytedeco.tesseract.global.tesseract.OEM_LSTM_ONLY;
 import static org.bytedeco.tesseract.global.tesseract.PSM_AUTO;
 import static org.bytedeco.tesseract.global.tesseract.TessDeleteText;
@@ -38,6 +40,9 @@ public final class OcrEngine implements AutoCloseable {
 
   /** Loads the language data; fails with what to do when it cannot. */
   public static OcrEngine open(OcrSettings settings) throws IOException {
+    // Leptonica's own diagnostics ("Error in pixScanForForeground: invalid box") would go to stderr;
+    // Tesseract's return codes say what matters.
+    setMsgSeverity(L_SEVERITY_NONE);
     TessBaseAPI api = new TessBaseAPI();
     boolean ok = false;
     try {

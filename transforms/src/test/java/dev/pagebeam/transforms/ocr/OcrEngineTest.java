@@ -28,7 +28,7 @@ class OcrEngineTest {
   void readsAPageRenderedAtTheDefaultResolutionWithAtMostTwoPercentCharacterErrors() throws Exception {
     int dpi = OcrSettings.DEFAULT_PAGE_DPI;
     OcrResult r = ocr.read(OcrFixtures.prosePage(dpi), dpi);
-    double cer = OcrFixtures.characterErrorRate(OcrFixtures.PROSE, r.text());
+    double cer = CharacterErrorRate.of(OcrFixtures.PROSE, r.text());
     assertThat(cer).as("CER of %s", r.text()).isLessThanOrEqualTo(0.02);
     assertThat(r.meanConfidence()).isGreaterThan(80);
     assertThat(r.words()).isBetween(200, 240);
@@ -40,7 +40,7 @@ class OcrEngineTest {
   void readsANoisySlightlyRotatedScanWithAtMostTwoPercentCharacterErrors() throws Exception {
     for (int dpi : new int[] {200, OcrSettings.DEFAULT_PAGE_DPI}) {
       OcrResult r = ocr.read(OcrFixtures.scannedProsePage(dpi, 7), dpi);
-      assertThat(OcrFixtures.characterErrorRate(OcrFixtures.PROSE, r.text())).as("%d dpi: %s", dpi, r.text())
+      assertThat(CharacterErrorRate.of(OcrFixtures.PROSE, r.text())).as("%d dpi: %s", dpi, r.text())
           .isLessThanOrEqualTo(0.02);
     }
   }

@@ -3,6 +3,7 @@ package dev.pagebeam.transforms.split;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pagebeam.transforms.ocr.OcrEngine;
+import dev.pagebeam.transforms.ocr.CharacterErrorRate;
 import dev.pagebeam.transforms.ocr.OcrFixtures;
 import dev.pagebeam.transforms.ocr.OcrMode;
 import dev.pagebeam.transforms.ocr.OcrSettings;
@@ -39,7 +40,7 @@ class OcrSplitTest {
       assertThat(t.getThumbnailId()).isEqualTo(ElementIds.pageImage(t.getDocumentId(), t.getPage(), 224));
     });
     for (PageText t : c.texts) {
-      assertThat(OcrFixtures.characterErrorRate(PAGES[t.getPage() - 1], t.getText())).as(t.getText())
+      assertThat(CharacterErrorRate.of(PAGES[t.getPage() - 1], t.getText())).as(t.getText())
           .isLessThanOrEqualTo(0.02);
     }
     assertThat(c.outcome.ocrPages()).isEqualTo(3);

@@ -2,6 +2,7 @@ package dev.pagebeam.transforms.split;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pagebeam.transforms.ocr.CharacterErrorRate;
 import dev.pagebeam.transforms.ocr.OcrFixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ class SplitPdfsOcrTest {
       assertThat(ocrChunks).hasSize(3).allSatisfy(e -> {
         assertThat(e.text().source()).isEqualTo(TextSource.OCR);
         assertThat(e.text().ocrConfidence()).isGreaterThan(80);
-        assertThat(OcrFixtures.characterErrorRate(pages[e.getPage() - 1], e.getText())).isLessThanOrEqualTo(0.02);
+        assertThat(CharacterErrorRate.of(pages[e.getPage() - 1], e.getText())).isLessThanOrEqualTo(0.02);
         assertThat(e.sourceRef()).endsWith("&ocr");
       });
       assertThat(images).as("only the screenshot: scans are pages").singleElement().satisfies(e -> {
