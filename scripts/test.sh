@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: fetches the real-PDF corpus and installs the Chroma
-# and Milvus test servers into tools/ (git-ignored), starts the servers on 127.0.0.1, builds and runs
-# every unit and end-to-end test with Maven, runs the README's quick start and checks its SUMMARY
-# line, and stops the servers.
+# and Milvus test servers into tools/ (git-ignored), starts the servers and a local Flink cluster on
+# 127.0.0.1, builds and runs every unit and end-to-end test with Maven, runs the README's quick
+# start and checks its SUMMARY line, and stops the servers and the cluster.
 set -euo pipefail
 
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,9 +19,17 @@ export CHROMA MILVUS
 trap 'scripts/test-servers.sh stop' EXIT
 echo "CHROMA=$CHROMA MILVUS=$MILVUS"
 
+echo "== starting the local Flink cluster: a JobManager and two TaskManagers (127.0.0.1 only)"
+runner-configs/flink/local-cluster.sh stop
+eval "$(runner-configs/flink/local-cluster.sh start)"
+export FLINK_MASTER
+trap 'scripts/test-servers.sh stop; runner-configs/flink/local-cluster.sh stop' EXIT
+echo "FLINK_MASTER=$FLINK_MASTER"
+
 echo "== building and running the tests"
-# build-classpath leaves the launcher's classpath files, so bin/pagebeam below does not rebuild.
-mvn -B verify dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+# build-classpath leaves the launcher's classpath files, so bin/pagebeam below does not rebuild;
+# -Pflink-job builds the job jar the Flink tests stage to the cluster (runner-configs, before tests).
+mvn -B verify -Pflink-job dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
 touch pipeline/target/classpath.txt tests/target/classpath.txt
 
 echo "== quick start: bin/pagebeam ingest"

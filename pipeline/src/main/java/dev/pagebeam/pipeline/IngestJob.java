@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
@@ -54,7 +53,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestJob {
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
-  private static final long PROGRESS_SECONDS = 5;
 
   private final PagebeamOptions options;
   private final SplitSettings settings;
@@ -176,16 +174,22 @@ public final class IngestJob {
     return new EncodeSettings(spec, text, images, o.getMaxBatchTokens(), encoderShards(o), o.getMaxBufferingSeconds());
   }
 
-  /** At least the runner's parallelism, so every worker thread has keys to batch. */
+  /** Encoder shard keys per worker: Flink hashes keys to subtasks, and one key each would leave some idle. */
+  static final int SHARDS_PER_WORKER = 2;
+
+  /**
+   * At least one key per worker (--workers, which RunnerSetup resolved to the job's parallelism), so
+   * that every worker has batches to encode; by default {@link #SHARDS_PER_WORKER} per worker.
+   */
   static int encoderShards(PagebeamOptions options) {
-    int parallelism = options.as(DirectOptions.class).getTargetParallelism();
+    int workers = Math.max(1, options.getWorkers());
     int shards = options.getEncoderShards();
     if (shards == 0) {
-      return parallelism;
+      return workers * SHARDS_PER_WORKER;
     }
-    if (shards < parallelism) {
-      throw new IllegalArgumentException("--encoderShards=" + shards + " is below the runner's parallelism ("
-          + parallelism + "): some workers would have no batches. Use at least " + parallelism + ", or 0.");
+    if (shards < workers) {
+      throw new IllegalArgumentException("--encoderShards=" + shards + " is below the job's parallelism ("
+          + workers + " workers): some workers would have no batches. Use at least " + workers + ", or 0.");
     }
     return shards;
   }
@@ -302,24 +306,13 @@ public final class IngestJob {
     Pipeline pipeline = Pipeline.create(options);
     build(pipeline);
     long started = System.nanoTime();
-    PipelineResult result = pipeline.run();
-    PipelineResult.State state;
-    while ((state = result.waitUntilFinish(Duration.standardSeconds(PROGRESS_SECONDS))) == null
-        || !state.isTerminal()) {
-      Map<String, Long> c = Summary.counters(result);
-      LOG.info("progress: {}/{} files, {} pages, {} chunks, {} images, {} vectors, {} dead letters, {} s",
-          c.get(SplitCounters.FILES_SEEN), fileCount, c.get(SplitCounters.PAGES), c.get(SplitCounters.TEXT_CHUNKS),
-          c.get(SplitCounters.PAGE_IMAGES) + c.get(SplitCounters.EMBEDDED_IMAGES),
-          c.getOrDefault(dev.pagebeam.io.SinkCounters.VECTORS_WRITTEN, 0L), c.get(SplitCounters.DEAD_LETTERS),
-          (System.nanoTime() - started) / 1_000_000_000L);
-    }
-    if (state != PipelineResult.State.DONE) {
-      throw new IllegalStateException("the pipeline ended in state " + state);
-    }
+    PipelineResult result = RunnerSetup.run(pipeline, options,
+        snapshot -> LOG.info(Progress.line(snapshot, fileCount, (System.nanoTime() - started) / 1e9)));
     Map<String, Long> counters = Summary.counters(result);
     return Summary.of(counters, (System.nanoTime() - started) / 1e9,
         model == null ? null : model.id, model == null ? 0 : model.dimension)
-        .withSink(encode == null ? null : Sinks.target(options).toString());
+        .withSink(encode == null ? null : Sinks.target(options).toString())
+        .withRunner(RunnerSetup.describe(options));
   }
 
   private static final Pattern OUR_SHARD =

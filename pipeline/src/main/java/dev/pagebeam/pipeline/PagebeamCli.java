@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -124,29 +123,12 @@ public final class PagebeamCli {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(e.getMessage() + " (see pagebeam --help)", e);
     }
-    // The DirectRunner's per-element immutability and encodability checks are for tests; they
-    // copy every element. Keep them unless asked.
-    DirectOptions direct = options.as(DirectOptions.class);
-    if (!mentions(args, "enforceImmutability")) {
-      direct.setEnforceImmutability(false);
-    }
-    if (!mentions(args, "enforceEncodability")) {
-      direct.setEnforceEncodability(false);
-    }
-    if (!mentions(args, "blockOnRun")) {
-      direct.setBlockOnRun(false);
-    }
-    // The DirectRunner's scheduler busy-waits on a free worker thread while a bundle runs; with
-    // one worker thread, ONNX Runtime's own threads get every core (about 20% more chunks/s end to
-    // end on 2 cores, docs/BENCHMARKS.md). Splitting alone scales with threads.
-    if (!mentions(args, "targetParallelism") && options.getEncode()) {
-      direct.setTargetParallelism(1);
-    }
+    RunnerSetup.configure(options, args);
     return options;
   }
 
   private static boolean mentions(String[] args, String option) {
-    return Arrays.stream(args).anyMatch(a -> a.startsWith("--" + option + "=") || a.equals("--" + option));
+    return RunnerSetup.mentions(args, option);
   }
 
   private static boolean isHelp(String a) {
@@ -248,7 +230,7 @@ public final class PagebeamCli {
       "minImageSize", "maxImageSide", "maxImagePixels", "memoryPerDocumentMb", "secondsPerDocument", "pagesPerTask",
       "ocr", "ocrLanguages", "ocrDataDir", "ocrDpi", "ocrUpscaleBelow", "ocrSecondsPerImage",
       "encode", "device", "cpuThreads", "cudaMemoryLimitMb", "textBatchSize", "imageBatchSize", "maxBatchTokens",
-      "encoderShards", "maxBufferingSeconds", "recreate", "sink", "chromaTenant", "chromaDatabase", "milvusDatabase",
+      "encoderShards", "maxBufferingSeconds", "workers", "recreate", "sink", "chromaTenant", "chromaDatabase", "milvusDatabase",
       "milvusToken", "milvusTls", "sinkBatchSize", "sinkRetrySeconds", "writeElements", "writeImages",
       "text", "image", "k");
 

@@ -192,11 +192,19 @@ public interface PagebeamOptions extends PipelineOptions {
 
   void setMaxBatchTokens(int value);
 
-  @Description("Keys the encoder's batching state is spread over; 0 means the runner's parallelism (never fewer).")
+  @Description("Keys the encoder's batching state is spread over; 0 means 2 per worker. Never fewer than --workers.")
   @Default.Integer(0)
   int getEncoderShards();
 
   void setEncoderShards(int value);
+
+  @Description("Parallel workers: DirectRunner threads, or the slots of a Flink job. 0: the runner's default (the "
+      + "DirectRunner: 1 thread when encoding; Flink: every slot of the cluster, or this machine's cores for "
+      + "[local]).")
+  @Default.Integer(0)
+  int getWorkers();
+
+  void setWorkers(int value);
 
   @Description("A partial batch is encoded once its oldest element has waited this long (seconds).")
   @Default.Integer(EncodeSettings.DEFAULT_MAX_BUFFERING_SECONDS)

@@ -88,6 +88,8 @@ public final class Summary {
       }
     });
     s.values.put("device", devices.isEmpty() ? null : String.join(",", devices));
+    s.values.put("encoder_jvms", counters.entrySet().stream()
+        .filter(c -> c.getKey().startsWith(EncodeCounters.JVM_PREFIX) && c.getValue() > 0).count());
     long slots = counters.getOrDefault(EncodeCounters.BATCH_SLOTS, 0L);
     s.values.put("mean_batch_fill", slots == 0 ? null
         : Math.round(1000.0 * counters.getOrDefault(EncodeCounters.BATCH_SLOTS_USED, 0L) / slots) / 1000.0);
@@ -98,6 +100,12 @@ public final class Summary {
   /** Adds the sink the vectors went to (never with credentials). */
   public Summary withSink(String sink) {
     values.put("sink", sink);
+    return this;
+  }
+
+  /** Adds the runner the job ran on ("direct", "flink HOST:PORT", "flink [local]"). */
+  public Summary withRunner(String runner) {
+    values.put("runner", runner);
     return this;
   }
 

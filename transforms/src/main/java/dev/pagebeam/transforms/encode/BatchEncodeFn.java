@@ -67,6 +67,7 @@ class BatchEncodeFn extends DoFn<KV<String, PdfElement>, EmbeddedElement> {
   private final EncodeSettings settings;
   private transient ModelCache.Lease lease;
   private transient boolean loadToReport;
+  private transient org.apache.beam.sdk.metrics.Counter jvmBatches;
 
   BatchEncodeFn(EncodeSettings settings) {
     this.settings = settings;
@@ -76,6 +77,7 @@ class BatchEncodeFn extends DoFn<KV<String, PdfElement>, EmbeddedElement> {
   public void setup() throws IOException {
     lease = ModelCache.acquire(settings.model());
     loadToReport = lease.loadedNow();
+    jvmBatches = EncodeCounters.thisJvm();
   }
 
   @Teardown
@@ -277,6 +279,7 @@ class BatchEncodeFn extends DoFn<KV<String, PdfElement>, EmbeddedElement> {
     }
     EncodeCounters.encoded.inc(batch.size());
     EncodeCounters.batches.inc();
+    jvmBatches.inc();
     EncodeCounters.batchSlotsUsed.inc(batch.size());
     EncodeCounters.batchSlots.inc(batchSize);
   }

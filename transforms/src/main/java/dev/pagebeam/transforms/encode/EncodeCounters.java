@@ -14,6 +14,8 @@ public final class EncodeCounters {
   public static final String BATCH_SLOTS_USED = "batch_slots_used";
   public static final String BATCH_SLOTS = "batch_slots";
   public static final String ENCODE_FAILURES = "encode_failures";
+  /** Elements routed to the encoder (the progress line's measure of what is left to encode). */
+  public static final String ENCODER_INPUT = "encoder_input";
 
   static final Counter encoded = Metrics.counter(SplitCounters.NAMESPACE, ENCODED);
   static final Counter truncatedChunks = Metrics.counter(SplitCounters.NAMESPACE, TRUNCATED_CHUNKS);
@@ -23,12 +25,24 @@ public final class EncodeCounters {
   static final Counter batchSlotsUsed = Metrics.counter(SplitCounters.NAMESPACE, BATCH_SLOTS_USED);
   static final Counter batchSlots = Metrics.counter(SplitCounters.NAMESPACE, BATCH_SLOTS);
   static final Counter encodeFailures = Metrics.counter(SplitCounters.NAMESPACE, ENCODE_FAILURES);
+  static final Counter encoderInput = Metrics.counter(SplitCounters.NAMESPACE, ENCODER_INPUT);
 
   /** Counters named {@code device:NAME}, one per device a model was loaded on (SUMMARY's device). */
   public static final String DEVICE_PREFIX = "device:";
 
   static Counter device(String name) {
     return Metrics.counter(SplitCounters.NAMESPACE, DEVICE_PREFIX + name);
+  }
+
+  /**
+   * Counters named {@code encoder_jvm:PID-STARTMILLIS}, one per JVM that encoded a batch (SUMMARY's
+   * encoder_jvms): independent of the model cache's own count of loads, which it checks.
+   */
+  public static final String JVM_PREFIX = "encoder_jvm:";
+
+  static Counter thisJvm() {
+    java.lang.management.RuntimeMXBean jvm = java.lang.management.ManagementFactory.getRuntimeMXBean();
+    return Metrics.counter(SplitCounters.NAMESPACE, JVM_PREFIX + ProcessHandle.current().pid() + "-" + jvm.getStartTime());
   }
 
   private EncodeCounters() {}

@@ -1,11 +1,16 @@
 package dev.pagebeam.transforms.encode;
 
+import dev.pagebeam.transforms.model.ImagePreprocessing;
 import dev.pagebeam.transforms.model.ModelManifest;
 import dev.pagebeam.transforms.split.DeadLetter;
 import dev.pagebeam.transforms.split.ElementType;
+import dev.pagebeam.transforms.split.EncodedImage;
 import dev.pagebeam.transforms.split.PdfElement;
 import dev.pagebeam.transforms.split.WithDeadLetters;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import javax.imageio.ImageIO;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -48,7 +53,8 @@ public final class EncodePdfElements extends PTransform<PCollection<PdfElement>,
       throw new IllegalArgumentException("cannot read model " + settings.model().location() + ": " + e.getMessage(), e);
     }
     PCollection<KV<String, PdfElement>> keyed = elements
-        .apply("KeyByShard", ParDo.of(new KeyByShardFn(settings.shards(), manifest.encodesImages())))
+        .apply("KeyByShard", ParDo.of(new KeyByShardFn(settings.shards(),
+            manifest.encodesImages() ? manifest.image() : null)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), PdfElement.ElementCoder.of()));
     PCollectionTuple encoded = keyed.apply("EncodeBatches", ParDo.of(new BatchEncodeFn(settings))
         .withOutputTags(BatchEncodeFn.EMBEDDED, TupleTagList.of(BatchEncodeFn.DEAD_LETTERS)));
@@ -61,28 +67,54 @@ public final class EncodePdfElements extends PTransform<PCollection<PdfElement>,
   /** Routes each element to a text or image key, or counts it when it has nothing to embed. */
   static final class KeyByShardFn extends DoFn<PdfElement, KV<String, PdfElement>> {
     private final int shards;
+    private final ImagePreprocessing images;
     private final boolean encodesImages;
 
-    KeyByShardFn(int shards, boolean encodesImages) {
+    /** {@code images}: the model's image preprocessing, or null for a text-only model. */
+    KeyByShardFn(int shards, ImagePreprocessing images) {
       this.shards = shards;
-      this.encodesImages = encodesImages;
+      this.images = images;
+      this.encodesImages = images != null;
     }
 
     @ProcessElement
     public void process(@Element PdfElement e, OutputReceiver<KV<String, PdfElement>> out) {
       if (!e.getType().isImage()) {
-        out.output(KV.of(ShardKeys.text(e, shards), e));
+        route(KV.of(ShardKeys.text(e, shards), e), out);
       } else if (encodesImages) {
-        out.output(KV.of(ShardKeys.image(e, shards), e));
+        route(KV.of(ShardKeys.image(e, shards), reduced(e)), out);
         if (e.hasText()) {
           PdfElement text = e.imageTextChunk();
-          out.output(KV.of(ShardKeys.text(text, shards), text));
+          route(KV.of(ShardKeys.text(text, shards), text), out);
         }
       } else if (e.hasText()) {
         // Only the text travels to the encoder.
-        out.output(KV.of(ShardKeys.text(e, shards), e.withoutImageBytes()));
+        route(KV.of(ShardKeys.text(e, shards), e.withoutImageBytes()), out);
       } else if (!coveredElsewhere(e)) {
         EncodeCounters.imagesWithoutEncoder.inc();
+      }
+    }
+
+    private static void route(KV<String, PdfElement> keyed, OutputReceiver<KV<String, PdfElement>> out) {
+      EncodeCounters.encoderInput.inc();
+      out.output(keyed);
+    }
+
+    /**
+     * The image at the size the model sees it (a 1,024 px screenshot travels as 224 px for CLIP):
+     * the encoder computes exactly the same input from it. One that cannot be decoded travels as it
+     * is; the encoder makes it a dead letter.
+     */
+    private PdfElement reduced(PdfElement e) {
+      try {
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(e.getImageBytes()));
+        if (image == null) {
+          return e;
+        }
+        BufferedImage small = images.reduce(image);
+        return small == image ? e : e.withImage(EncodedImage.png(small));
+      } catch (IOException | RuntimeException failure) {
+        return e;
       }
     }
 

@@ -137,22 +137,48 @@ public final class ImagePreprocessing implements Serializable {
     return 3 * cropHeight * cropWidth;
   }
 
+  /**
+   * The image as small as the model will see it: its RGB pixels (transparency on white) resized the
+   * way {@link #apply} resizes them, when that makes it smaller; otherwise the image itself. Applying
+   * {@link #apply} to the result gives exactly the input of the original image, so images can travel
+   * to the encoder at this size instead of their own.
+   */
+  public BufferedImage reduce(BufferedImage image) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    int[] size = resizedSize(w, h);
+    if (size == null || (long) size[0] * size[1] >= (long) w * h) {
+      return image;
+    }
+    int[] rgb = PilResize.resize(toRgb(image), w, h, size[0], size[1], resample);
+    BufferedImage out = new BufferedImage(size[0], size[1], BufferedImage.TYPE_INT_RGB);
+    out.setRGB(0, 0, size[0], size[1], rgb, 0, size[0]);
+    return out;
+  }
+
+  /** Width and height after the resize step, or null when there is none. */
+  private int[] resizedSize(int w, int h) {
+    if (!doResize) {
+      return null;
+    }
+    int shortSide = Math.min(w, h);
+    int longSide = Math.max(w, h);
+    // transformers: (size, int(size * long / short)) for the short and long side
+    int newShort = shortestEdge;
+    int newLong = (int) ((double) shortestEdge * longSide / shortSide);
+    return w <= h ? new int[] {newShort, newLong} : new int[] {newLong, newShort};
+  }
+
   /** The model input for one image, channels first (RGB), as CLIPImageProcessor computes it. */
   public float[] apply(BufferedImage image) {
     int[] rgb = toRgb(image);
     int w = image.getWidth();
     int h = image.getHeight();
-    if (doResize) {
-      int shortSide = Math.min(w, h);
-      int longSide = Math.max(w, h);
-      // transformers: (size, int(size * long / short)) for the short and long side
-      int newShort = shortestEdge;
-      int newLong = (int) ((double) shortestEdge * longSide / shortSide);
-      int nw = w <= h ? newShort : newLong;
-      int nh = w <= h ? newLong : newShort;
-      rgb = PilResize.resize(rgb, w, h, nw, nh, resample);
-      w = nw;
-      h = nh;
+    int[] size = resizedSize(w, h);
+    if (size != null) {
+      rgb = PilResize.resize(rgb, w, h, size[0], size[1], resample);
+      w = size[0];
+      h = size[1];
     }
     // center crop: transformers pads with zeros when the image is smaller than the crop
     int top = (h - cropHeight) / 2;

@@ -67,6 +67,11 @@ public final class ElementImage implements Serializable {
         Objects.requireNonNull(text), confidence);
   }
 
+  ElementImage withBytes(EncodedImage replacement) {
+    return new ElementImage(replacement.bytes(), replacement.format(), replacement.width(), replacement.height(), name,
+        pageHasText, pageReadByOcr, caption, context, ocrText, ocrConfidence);
+  }
+
   ElementImage withoutBytes() {
     return bytes == null ? this : new ElementImage(null, format, width, height, name, pageHasText, pageReadByOcr,
         caption, context, ocrText, ocrConfidence);

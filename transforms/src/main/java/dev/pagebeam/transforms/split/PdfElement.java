@@ -110,6 +110,15 @@ public final class PdfElement implements Serializable {
         ElementIds.sha256Hex(text.text()), thumbnailId, id, text, image.withoutBytes());
   }
 
+  /** The same element with its image replaced (the same picture at another size). */
+  public PdfElement withImage(EncodedImage replacement) {
+    if (image == null) {
+      throw new IllegalStateException(this + " is not an image");
+    }
+    return new PdfElement(id, documentId, source, page, pageCount, type, contentHash, thumbnailId, imageId, text,
+        image.withBytes(replacement));
+  }
+
   /** The same element without its image bytes: what travels once only metadata and text are needed. */
   public PdfElement withoutImageBytes() {
     if (image == null || image.bytes() == null) {

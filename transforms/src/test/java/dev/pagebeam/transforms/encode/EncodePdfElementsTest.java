@@ -148,10 +148,16 @@ class EncodePdfElementsTest {
     // an image with OCR text: its pixels go to the vision tower, its text to the text tower
     PdfElement screenshot = embeddedImage(7, "Disk quota exceeded on /srv/backup", "Disk quota exceeded on /srv/backup");
     elements.add(screenshot);
+    // a large image travels to the encoder at the model's size, with the very same vector
+    PdfElement large = PdfElement.pageImage("e".repeat(64), "/corpus/scan.pdf", 77, 100,
+        EncodedImage.png(TestPdfs.picture(900, 600, 3)), 900, true, false);
+    elements.add(large);
     Map<String, float[]> expected = new HashMap<>();
     try (EmbeddingModel model = EmbeddingModel.load(spec)) {
       PdfElement text = elements.get(0);
       expected.put(text.getId(), model.embedTexts(List.of(text.getText()), false).vectors[0]);
+      expected.put(large.getId(), model.embedImages(List.of(model.manifest().image().apply(
+          javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(large.getImageBytes())))))[0]);
       PdfElement img = elements.get(45);
       float[] pixels = model.manifest().image().apply(
           javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(img.getImageBytes())));
@@ -161,7 +167,7 @@ class EncodePdfElementsTest {
     PAssert.that(out.embedded()).satisfies(all -> {
       List<EmbeddedElement> list = new ArrayList<>();
       all.forEach(list::add);
-      assertThat(list).hasSize(82);
+      assertThat(list).hasSize(83);
       assertThat(list.stream().map(e -> e.vector().length).distinct()).containsExactly(TinyClip.DIMENSION);
       assertThat(list).filteredOn(e -> e.element().getId().equals(ElementIds.imageText(screenshot.getId())))
           .singleElement().satisfies(e -> {
@@ -169,7 +175,9 @@ class EncodePdfElementsTest {
             assertThat(e.element().getText()).isEqualTo("Disk quota exceeded on /srv/backup");
             assertThat(e.element().imageFileId()).isEqualTo(screenshot.getId());
           });
-      assertThat(list.stream().filter(e -> e.element().getType().isImage())).hasSize(41)
+      assertThat(list).filteredOn(e -> e.element().getId().equals(large.getId())).singleElement()
+          .satisfies(e -> assertThat(e.element().getWidth() + "x" + e.element().getHeight()).isEqualTo("336x224"));
+      assertThat(list.stream().filter(e -> e.element().getType().isImage())).hasSize(42)
           .allSatisfy(e -> assertThat(e.element().getImageBytes()).as("bytes dropped after encoding").isNull());
       for (EmbeddedElement e : list) {
         float[] want = expected.get(e.element().getId());
@@ -177,6 +185,7 @@ class EncodePdfElementsTest {
           assertThat(cosine(e.vector(), want)).isGreaterThanOrEqualTo(0.99999);
         }
       }
+      assertThat(expected.keySet()).allSatisfy(id -> assertThat(list).anyMatch(e -> e.element().getId().equals(id)));
       return null;
     });
     PAssert.that(out.deadLetters()).satisfies(all -> {
@@ -230,7 +239,7 @@ class EncodePdfElementsTest {
     }
 
     PCollection<KV<String, PdfElement>> keyed = p.apply("Keyed", Create.of(elements))
-        .apply(ParDo.of(new EncodePdfElements.KeyByShardFn(2, false)))
+        .apply(ParDo.of(new EncodePdfElements.KeyByShardFn(2, null)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), PdfElement.ElementCoder.of()));
     PAssert.that(keyed).satisfies(all -> {
       assertThat(all).hasSize(6).allSatisfy(kv -> {

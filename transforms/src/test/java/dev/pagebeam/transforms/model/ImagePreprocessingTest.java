@@ -21,14 +21,8 @@ class ImagePreprocessingTest {
   @ParameterizedTest
   @ValueSource(strings = {"photo", "screenshot", "tall-page", "tiny-icon", "grayscale", "transparent"})
   void matchesClipImageProcessor(String name) throws Exception {
-    ImagePreprocessing preprocessing;
-    try (InputStream in = getClass().getResourceAsStream("/fixtures/clip/preprocessor_config.json")) {
-      preprocessing = ImagePreprocessing.fromHuggingFace(new ObjectMapper().readTree(in));
-    }
-    BufferedImage image;
-    try (InputStream in = getClass().getResourceAsStream("/fixtures/clip/" + name + ".png")) {
-      image = ImageIO.read(in);
-    }
+    ImagePreprocessing preprocessing = fixturePreprocessing();
+    BufferedImage image = fixture(name);
     float[] expected = new float[3 * 224 * 224];
     try (DataInputStream in = new DataInputStream(
         new GZIPInputStream(getClass().getResourceAsStream("/fixtures/clip/" + name + ".f32.gz")))) {
@@ -48,5 +42,33 @@ class ImagePreprocessingTest {
     System.out.printf("%-12s max abs %.5f, mean abs %.6f%n", name, max, mean);
     assertThat(max).as("max abs difference").isLessThanOrEqualTo(0.02);
     assertThat(mean).as("mean abs difference").isLessThanOrEqualTo(0.002);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"photo", "screenshot", "tall-page", "tiny-icon", "grayscale", "transparent"})
+  void aReducedImageGivesExactlyTheSameModelInput(String name) throws Exception {
+    ImagePreprocessing preprocessing = fixturePreprocessing();
+    BufferedImage image = fixture(name);
+    BufferedImage reduced = preprocessing.reduce(image);
+    assertThat(Math.min(reduced.getWidth(), reduced.getHeight()))
+        .isEqualTo(Math.min(224, Math.min(image.getWidth(), image.getHeight()) > 224 ? 224
+            : Math.min(image.getWidth(), image.getHeight())));
+    // through a PNG, as it travels
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    ImageIO.write(reduced, "png", png);
+    BufferedImage travelled = ImageIO.read(new java.io.ByteArrayInputStream(png.toByteArray()));
+    assertThat(preprocessing.apply(travelled)).containsExactly(preprocessing.apply(image));
+  }
+
+  private ImagePreprocessing fixturePreprocessing() throws Exception {
+    try (InputStream in = getClass().getResourceAsStream("/fixtures/clip/preprocessor_config.json")) {
+      return ImagePreprocessing.fromHuggingFace(new ObjectMapper().readTree(in));
+    }
+  }
+
+  private BufferedImage fixture(String name) throws Exception {
+    try (InputStream in = getClass().getResourceAsStream("/fixtures/clip/" + name + ".png")) {
+      return ImageIO.read(in);
+    }
   }
 }

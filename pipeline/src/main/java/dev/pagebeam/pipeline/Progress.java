@@ -1,0 +1,77 @@
+package dev.pagebeam.pipeline;
+
+import java.util.Locale;
+
+/**
+ * What a running job has done, and its progress line: files, pages (where the runner reports them
+ * while it runs), vectors and their rate, and an estimate of the time left.
+ */
+final class Progress {
+  /** At most this long between two progress lines. */
+  static final long INTERVAL_SECONDS = 5;
+
+  /** One reading of a running job. {@code pages} is negative when the runner cannot tell yet. */
+  static final class Snapshot {
+    final long files;
+    final long pages;
+    final long encoderInput;
+    final long vectors;
+    final long deadLetters;
+
+    Snapshot(long files, long pages, long encoderInput, long vectors, long deadLetters) {
+      this.files = files;
+      this.pages = pages;
+      this.encoderInput = encoderInput;
+      this.vectors = vectors;
+      this.deadLetters = deadLetters;
+    }
+  }
+
+  private Progress() {}
+
+  /**
+   * {@code progress: 12/22 files, 830 pages, 1800 vectors (45.2/s), 0 dead letters, ETA 2 min, 40 s}.
+   * The ETA is the time the vectors still expected take at the rate so far; it is left out until the
+   * encoder has made some.
+   */
+  static String line(Snapshot s, long totalFiles, double seconds) {
+    StringBuilder b = new StringBuilder("progress: ").append(s.files).append('/').append(totalFiles).append(" files");
+    if (s.pages >= 0) {
+      b.append(", ").append(s.pages).append(" pages");
+    }
+    b.append(", ").append(s.vectors).append(" vectors");
+    if (seconds > 0) {
+      b.append(String.format(Locale.ROOT, " (%.1f/s)", s.vectors / seconds));
+    }
+    if (s.deadLetters >= 0) {
+      b.append(", ").append(s.deadLetters).append(" dead letters");
+    }
+    double done = fraction(s, totalFiles);
+    if (done > 0 && done < 1) {
+      b.append(", ETA ").append(duration(seconds * (1 - done) / done));
+    }
+    return b.append(", ").append(Math.round(seconds)).append(" s").toString();
+  }
+
+  /**
+   * The share of the expected vectors made so far: what was routed to the encoder, scaled up by the
+   * files still to be read (every file so far is taken as typical of the rest).
+   */
+  static double fraction(Snapshot s, long totalFiles) {
+    if (totalFiles <= 0 || s.files <= 0 || s.encoderInput <= 0) {
+      return 0;
+    }
+    double expected = (double) s.encoderInput * Math.max(1.0, (double) totalFiles / s.files);
+    return Math.min(1.0, s.vectors / expected);
+  }
+
+  static String duration(double seconds) {
+    if (seconds < 90) {
+      return Math.max(1, Math.round(seconds)) + " s";
+    }
+    if (seconds < 90 * 60) {
+      return Math.round(seconds / 60) + " min";
+    }
+    return String.format(Locale.ROOT, "%.1f h", seconds / 3600);
+  }
+}
