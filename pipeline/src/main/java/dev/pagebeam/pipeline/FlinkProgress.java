@@ -10,13 +10,14 @@ import org.slf4j.LoggerFactory;
  * accumulators only when a task ends (in batch mode a task is a whole stage), but the record
  * counts of the job's vertices are live where they are counted by the producer (a consumer behind
  * a blocking exchange reads only once its producer has finished). Files are the records handed to
- * ExtractPages, the encoder's input what KeyByShard sent on, vectors what EncodeBatches put out.
+ * ExtractPages, the encoder's input what KeyByShard sent on (or, batching in bundles, what reached
+ * EncodeBatches), vectors what EncodeBatches put out.
  */
 final class FlinkProgress {
   private static final Logger LOG = LoggerFactory.getLogger(FlinkProgress.class);
   static final String FILES_VERTEX = "SplitPdfs/SpreadFiles/Values";
-  static final String ENCODER_INPUT_VERTEX = "EncodePdfElements/KeyByShard";
-  static final String VECTORS_VERTEX = "GroupReduce at EncodePdfElements/EncodeBatches";
+  static final String KEY_BY_SHARD_VERTEX = "EncodePdfElements/KeyByShard";
+  static final String ENCODER_VERTEX = "EncodePdfElements/EncodeBatches";
 
   private final String rest;
   private final String jobName;
@@ -50,12 +51,17 @@ final class FlinkProgress {
         if (name.contains(FILES_VERTEX)) {
           files += m.path("read-records").asLong();
         }
-        if (name.contains(ENCODER_INPUT_VERTEX)) {
+        if (name.contains(KEY_BY_SHARD_VERTEX)) {
+          // keyed batching: what KeyByShard sends on
           input += m.path("write-records").asLong();
         }
-        if (name.contains(VECTORS_VERTEX)) {
-          // its outputs: the vectors and the few elements that failed to encode
+        if (name.contains(ENCODER_VERTEX) && !name.contains(ENCODER_VERTEX + ".out")) {
+          // the encoder's outputs: the vectors and the few elements that failed to encode; in-bundle
+          // batching has no KeyByShard, and its input is what reaches the encoder
           vectors += m.path("write-records").asLong();
+          if (!name.contains("GroupReduce")) {
+            input += m.path("read-records").asLong();
+          }
         }
       }
       return Optional.of(new Progress.Snapshot(files, -1, input, vectors, -1));

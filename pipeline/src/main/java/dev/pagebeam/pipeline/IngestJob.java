@@ -171,7 +171,19 @@ public final class IngestJob {
         : cuda ? EncodeSettings.DEFAULT_TEXT_BATCH_CUDA : EncodeSettings.DEFAULT_TEXT_BATCH_CPU;
     int images = o.getImageBatchSize() != 0 ? o.getImageBatchSize()
         : cuda ? EncodeSettings.DEFAULT_IMAGE_BATCH_CUDA : EncodeSettings.DEFAULT_IMAGE_BATCH_CPU;
-    return new EncodeSettings(spec, text, images, o.getMaxBatchTokens(), encoderShards(o), o.getMaxBufferingSeconds());
+    return new EncodeSettings(spec, text, images, o.getMaxBatchTokens(), encoderShards(o), o.getMaxBufferingSeconds(),
+        batching(o.getEncoderBatching()));
+  }
+
+  static EncodeSettings.Batching batching(String value) {
+    switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "keyed":
+        return EncodeSettings.Batching.KEYED;
+      case "bundle":
+        return EncodeSettings.Batching.BUNDLE;
+      default:
+        throw new IllegalArgumentException("--encoderBatching=" + value + " is not one of auto, keyed, bundle");
+    }
   }
 
   /** Encoder shard keys per worker: Flink hashes keys to subtasks, and one key each would leave some idle. */
@@ -279,7 +291,7 @@ public final class IngestJob {
    * image file when one is written, chunks at their place in the PDF; every record names its page's
    * thumbnail file when there is one.
    */
-  static VectorRecord toRecord(EmbeddedElement e, String output, boolean imageFiles) {
+  public static VectorRecord toRecord(EmbeddedElement e, String output, boolean imageFiles) {
     PdfElement el = e.element();
     String ref = el.imageFileId() != null && imageFiles ? output + "/" + Json.imageFileName(el) : el.sourceRef();
     String thumbnail = el.getThumbnailId() != null && imageFiles

@@ -230,7 +230,7 @@ public final class PagebeamCli {
       "minImageSize", "maxImageSide", "maxImagePixels", "memoryPerDocumentMb", "secondsPerDocument", "pagesPerTask",
       "ocr", "ocrLanguages", "ocrDataDir", "ocrDpi", "ocrUpscaleBelow", "ocrSecondsPerImage",
       "encode", "device", "cpuThreads", "cudaMemoryLimitMb", "textBatchSize", "imageBatchSize", "maxBatchTokens",
-      "encoderShards", "maxBufferingSeconds", "workers", "recreate", "sink", "chromaTenant", "chromaDatabase", "milvusDatabase",
+      "encoderShards", "encoderBatching", "maxBufferingSeconds", "workers", "recreate", "sink", "chromaTenant", "chromaDatabase", "milvusDatabase",
       "milvusToken", "milvusTls", "sinkBatchSize", "sinkRetrySeconds", "writeElements", "writeImages",
       "text", "image", "k");
 

@@ -198,6 +198,14 @@ public interface PagebeamOptions extends PipelineOptions {
 
   void setEncoderShards(int value);
 
+  @Description("How the encoder gathers batches: keyed (keyed state after a shuffle; batches stay full across "
+      + "small bundles), bundle (within each bundle, no shuffle, encoding overlaps splitting; for runners with "
+      + "large bundles), or auto: keyed on the DirectRunner, bundle on Flink.")
+  @Default.String("auto")
+  String getEncoderBatching();
+
+  void setEncoderBatching(String value);
+
   @Description("Parallel workers: DirectRunner threads, or the slots of a Flink job. 0: the runner's default (the "
       + "DirectRunner: 1 thread when encoding; Flink: every slot of the cluster, or this machine's cores for "
       + "[local]).")

@@ -82,7 +82,14 @@ final class RunnerSetup {
     if (options.getWorkers() < 0) {
       throw new IllegalArgumentException("--workers=" + options.getWorkers() + " must be 0 (the runner's default) or more");
     }
-    switch (kind(options)) {
+    Kind kind = kind(options);
+    if (options.getEncoderBatching().equalsIgnoreCase("auto")) {
+      // The DirectRunner's bundles are small: keyed state keeps batches full across them. In
+      // Flink's batch mode a task is one bundle: batching in it needs no shuffle and lets
+      // encoding overlap splitting, where keyed state would wait for a sort of every element.
+      options.setEncoderBatching(kind == Kind.DIRECT ? "keyed" : "bundle");
+    }
+    switch (kind) {
       case DIRECT:
         configureDirect(options.as(DirectOptions.class), options, args);
         break;

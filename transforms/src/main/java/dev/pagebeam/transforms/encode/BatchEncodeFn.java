@@ -1,15 +1,9 @@
 package dev.pagebeam.transforms.encode;
 
-import dev.pagebeam.transforms.model.EmbeddingModel;
-import dev.pagebeam.transforms.model.ModelCache;
 import dev.pagebeam.transforms.split.DeadLetter;
-import dev.pagebeam.transforms.split.ErrorKind;
 import dev.pagebeam.transforms.split.PdfElement;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -29,15 +23,14 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * The encoder: a stateful DoFn over sharded keys that buffers elements across bundles and encodes
- * them in full batches with the per-JVM model.
+ * The keyed encoder: a stateful DoFn over sharded keys that buffers elements across bundles and
+ * encodes them in full batches with the per-JVM model ({@link BatchEncoder}).
  *
  * <p>A key holds either text chunks or images ({@link ShardKeys}). Text is buffered for a few
  * batches, sorted by token count (so each batch pads to a similar length) and cut into batches
  * bounded by count and by padded tokens; the last partial batch waits for more input. Leftovers
  * are flushed when the window expires (the end of a batch job) or when the oldest buffered
- * element has waited {@code maxBufferingSeconds}. A failing element becomes a dead letter; the
- * rest of its batch is still encoded.
+ * element has waited {@code maxBufferingSeconds}.
  */
 class BatchEncodeFn extends DoFn<KV<String, PdfElement>, EmbeddedElement> {
   private static final String BUFFER = "buffer";
@@ -65,9 +58,7 @@ class BatchEncodeFn extends DoFn<KV<String, PdfElement>, EmbeddedElement> {
   private final TimerSpec bufferingSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
 
   private final EncodeSettings settings;
-  private transient ModelCache.Lease lease;
-  private transient boolean loadToReport;
-  private transient org.apache.beam.sdk.metrics.Counter jvmBatches;
+  private transient BatchEncoder encoder;
 
   BatchEncodeFn(EncodeSettings settings) {
     this.settings = settings;
@@ -75,16 +66,14 @@ class BatchEncodeFn extends DoFn<KV<String, PdfElement>, EmbeddedElement> {
 
   @Setup
   public void setup() throws IOException {
-    lease = ModelCache.acquire(settings.model());
-    loadToReport = lease.loadedNow();
-    jvmBatches = EncodeCounters.thisJvm();
+    encoder = new BatchEncoder(settings);
   }
 
   @Teardown
   public void teardown() {
-    if (lease != null) {
-      lease.close();
-      lease = null;
+    if (encoder != null) {
+      encoder.close();
+      encoder = null;
     }
   }
 
@@ -104,7 +93,7 @@ class BatchEncodeFn extends DoFn<KV<String, PdfElement>, EmbeddedElement> {
       @StateId(FLUSH_AT) ValueState<Long> flushAt,
       @TimerId(BUFFERING) Timer buffering,
       MultiOutputReceiver out) {
-    reportModelLoad();
+    encoder.reportModelLoad();
     int n = count.read() == null ? 0 : count.read();
     Long min = minTimestamp.read();
     boolean olderThanBuffered = min == null || timestamp.getMillis() < min;
@@ -124,8 +113,7 @@ class BatchEncodeFn extends DoFn<KV<String, PdfElement>, EmbeddedElement> {
     }
     buffer.add(element.getValue());
     n++;
-    int batchSize = ShardKeys.isImage(element.getKey()) ? settings.imageBatchSize() : settings.textBatchSize();
-    if (n >= settings.sortWindow(batchSize)) {
+    if (n >= encoder.window(ShardKeys.isImage(element.getKey()))) {
       n = flush(element.getKey(), buffer, false, new Instant(min), out);
     }
     count.write(n);
@@ -155,7 +143,6 @@ class BatchEncodeFn extends DoFn<KV<String, PdfElement>, EmbeddedElement> {
 
   private void flushAll(String key, BagState<PdfElement> buffer, ValueState<Integer> count,
       ValueState<Long> minTimestamp, ValueState<Long> flushAt, MultiOutputReceiver out) {
-    reportModelLoad();
     Long min = minTimestamp.read();
     flush(key, buffer, true, min == null ? BoundedWindow.TIMESTAMP_MIN_VALUE : new Instant(min), out);
     count.clear();
@@ -168,134 +155,18 @@ class BatchEncodeFn extends DoFn<KV<String, PdfElement>, EmbeddedElement> {
     List<PdfElement> items = new ArrayList<>();
     buffer.read().forEach(items::add);
     buffer.clear();
-    if (items.isEmpty()) {
-      return 0;
-    }
-    boolean image = ShardKeys.isImage(key);
-    int batchSize = image ? settings.imageBatchSize() : settings.textBatchSize();
-    List<List<PdfElement>> batches = image ? fixedBatches(items, batchSize) : textBatches(items);
-    List<PdfElement> keep = List.of();
-    if (!all && batches.get(batches.size() - 1).size() < batchSize) {
-      keep = batches.remove(batches.size() - 1);
-    }
-    EmbeddingModel model = lease.model();
-    for (List<PdfElement> batch : batches) {
-      if (image) {
-        encodeImages(model, batch, batchSize, timestamp, out);
-      } else {
-        encodeTexts(model, batch, batchSize, timestamp, out);
+    List<PdfElement> keep = encoder.encode(items, ShardKeys.isImage(key), all, new BatchEncoder.Emitter() {
+      @Override
+      public void embedded(EmbeddedElement element) {
+        out.get(EMBEDDED).outputWithTimestamp(element, timestamp);
       }
-    }
+
+      @Override
+      public void deadLetter(DeadLetter deadLetter) {
+        out.get(DEAD_LETTERS).outputWithTimestamp(deadLetter, timestamp);
+      }
+    });
     keep.forEach(buffer::add);
     return keep.size();
-  }
-
-  /** Sorted by token count, then cut by count and by padded tokens (batch size x longest). */
-  private List<List<PdfElement>> textBatches(List<PdfElement> items) {
-    items.sort(Comparator.comparingInt(PdfElement::getTokenCount).thenComparing(PdfElement::getId));
-    List<List<PdfElement>> batches = new ArrayList<>();
-    List<PdfElement> current = new ArrayList<>();
-    for (PdfElement e : items) {
-      int longest = Math.max(e.getTokenCount(), current.isEmpty() ? 0 : current.get(current.size() - 1).getTokenCount());
-      boolean full = current.size() >= settings.textBatchSize()
-          || settings.maxBatchTokens() > 0 && !current.isEmpty() && (current.size() + 1) * longest > settings.maxBatchTokens();
-      if (full) {
-        batches.add(current);
-        current = new ArrayList<>();
-      }
-      current.add(e);
-    }
-    batches.add(current);
-    return batches;
-  }
-
-  private static List<List<PdfElement>> fixedBatches(List<PdfElement> items, int size) {
-    List<List<PdfElement>> batches = new ArrayList<>();
-    for (int i = 0; i < items.size(); i += size) {
-      batches.add(new ArrayList<>(items.subList(i, Math.min(items.size(), i + size))));
-    }
-    return batches;
-  }
-
-  private void encodeTexts(EmbeddingModel model, List<PdfElement> batch, int batchSize, Instant ts,
-      MultiOutputReceiver out) {
-    List<String> texts = new ArrayList<>(batch.size());
-    batch.forEach(e -> texts.add(e.getText()));
-    try {
-      EmbeddingModel.TextVectors vectors = model.embedTexts(texts, false);
-      EncodeCounters.truncatedChunks.inc(vectors.truncated);
-      emit(model, batch, vectors.vectors, batchSize, ts, out);
-    } catch (RuntimeException batchFailure) {
-      // Find the element that fails; encode the others alone.
-      for (PdfElement e : batch) {
-        try {
-          EmbeddingModel.TextVectors one = model.embedTexts(List.of(e.getText()), false);
-          EncodeCounters.truncatedChunks.inc(one.truncated);
-          emit(model, List.of(e), one.vectors, 1, ts, out);
-        } catch (RuntimeException failure) {
-          fail(e, "the model failed on this text chunk: " + failure.getMessage(), ts, out);
-        }
-      }
-    }
-  }
-
-  private void encodeImages(EmbeddingModel model, List<PdfElement> batch, int batchSize, Instant ts,
-      MultiOutputReceiver out) {
-    List<PdfElement> ok = new ArrayList<>(batch.size());
-    List<float[]> pixels = new ArrayList<>(batch.size());
-    for (PdfElement e : batch) {
-      try {
-        BufferedImage image = javax.imageio.ImageIO.read(new ByteArrayInputStream(e.getImageBytes()));
-        if (image == null) {
-          throw new IOException("no image decoder recognises these " + e.getImageBytes().length + " bytes");
-        }
-        pixels.add(model.manifest().image().apply(image));
-        ok.add(e);
-      } catch (IOException | RuntimeException failure) {
-        fail(e, "the image cannot be decoded for the model: " + failure.getMessage(), ts, out);
-      }
-    }
-    if (ok.isEmpty()) {
-      return;
-    }
-    try {
-      emit(model, ok, model.embedImages(pixels), batchSize, ts, out);
-    } catch (RuntimeException batchFailure) {
-      for (int i = 0; i < ok.size(); i++) {
-        try {
-          emit(model, List.of(ok.get(i)), model.embedImages(List.of(pixels.get(i))), 1, ts, out);
-        } catch (RuntimeException failure) {
-          fail(ok.get(i), "the model failed on this image: " + failure.getMessage(), ts, out);
-        }
-      }
-    }
-  }
-
-  private void emit(EmbeddingModel model, List<PdfElement> batch, float[][] vectors, int batchSize, Instant ts,
-      MultiOutputReceiver out) {
-    String modelId = model.manifest().id();
-    for (int i = 0; i < batch.size(); i++) {
-      out.get(EMBEDDED).outputWithTimestamp(new EmbeddedElement(batch.get(i), vectors[i], modelId), ts);
-    }
-    EncodeCounters.encoded.inc(batch.size());
-    EncodeCounters.batches.inc();
-    jvmBatches.inc();
-    EncodeCounters.batchSlotsUsed.inc(batch.size());
-    EncodeCounters.batchSlots.inc(batchSize);
-  }
-
-  private static void fail(PdfElement e, String message, Instant ts, MultiOutputReceiver out) {
-    EncodeCounters.encodeFailures.inc();
-    out.get(DEAD_LETTERS).outputWithTimestamp(DeadLetter.forElement(e.getSource(), e.getDocumentId(), "encode",
-        ErrorKind.ENCODE_FAILED, message, e.getPage(), e.getType().label() + " " + e.getId()), ts);
-  }
-
-  /** model_loads counts real loads: only the lease that loaded reports it, once. */
-  private void reportModelLoad() {
-    if (loadToReport) {
-      EncodeCounters.modelLoads.inc();
-      EncodeCounters.device(lease.model().device().name()).inc();
-      loadToReport = false;
-    }
   }
 }

@@ -21,7 +21,22 @@ public final class EncodeSettings implements Serializable {
   /** Batches held before sorting by length: more cuts padding, costs buffer memory. */
   public static final int SORT_WINDOW_BATCHES = 4;
 
+  /** How elements are gathered into batches. */
+  public enum Batching {
+    /**
+     * Keyed state over shard keys (a shuffle): batches stay full across bundles however small the
+     * bundles are, and partial batches are flushed by a timer. For runners with small bundles.
+     */
+    KEYED,
+    /**
+     * Within each bundle, behind the split without a shuffle: full batches where bundles are large
+     * (Flink's batch mode: a task is a bundle), and encoding overlaps splitting.
+     */
+    BUNDLE
+  }
+
   private final ModelSpec model;
+  private final Batching batching;
   private final int textBatchSize;
   private final int imageBatchSize;
   private final int maxBatchTokens;
@@ -30,7 +45,13 @@ public final class EncodeSettings implements Serializable {
 
   public EncodeSettings(ModelSpec model, int textBatchSize, int imageBatchSize, int maxBatchTokens, int shards,
       int maxBufferingSeconds) {
+    this(model, textBatchSize, imageBatchSize, maxBatchTokens, shards, maxBufferingSeconds, Batching.KEYED);
+  }
+
+  public EncodeSettings(ModelSpec model, int textBatchSize, int imageBatchSize, int maxBatchTokens, int shards,
+      int maxBufferingSeconds, Batching batching) {
     this.model = model;
+    this.batching = java.util.Objects.requireNonNull(batching, "batching");
     this.textBatchSize = textBatchSize;
     this.imageBatchSize = imageBatchSize;
     this.maxBatchTokens = maxBatchTokens;
@@ -55,6 +76,10 @@ public final class EncodeSettings implements Serializable {
 
   public ModelSpec model() {
     return model;
+  }
+
+  public Batching batching() {
+    return batching;
   }
 
   public int textBatchSize() {
@@ -87,6 +112,6 @@ public final class EncodeSettings implements Serializable {
   @Override
   public String toString() {
     return "EncodeSettings{model=" + model + ", textBatch=" + textBatchSize + ", imageBatch=" + imageBatchSize
-        + ", maxBatchTokens=" + maxBatchTokens + ", shards=" + shards + ", maxBuffering=" + maxBufferingSeconds + "s}";
+        + ", maxBatchTokens=" + maxBatchTokens + ", shards=" + shards + ", maxBuffering=" + maxBufferingSeconds + "s, " + batching.name().toLowerCase(java.util.Locale.ROOT) + " batching}";
   }
 }

@@ -22,6 +22,8 @@ public final class ModelCache {
 
   private static final class Entry {
     final EmbeddingModel model;
+    /** Whether some lease has reported this load yet (model_loads counts each load once). */
+    final java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
     int users;
 
     Entry(EmbeddingModel model) {
@@ -32,23 +34,31 @@ public final class ModelCache {
   /** A use of a cached model; close it exactly once. */
   public static final class Lease implements AutoCloseable {
     private final ModelSpec spec;
-    private final EmbeddingModel model;
+    private final Entry entry;
     private final boolean loadedNow;
     private boolean closed;
 
-    private Lease(ModelSpec spec, EmbeddingModel model, boolean loadedNow) {
+    private Lease(ModelSpec spec, Entry entry, boolean loadedNow) {
       this.spec = spec;
-      this.model = model;
+      this.entry = entry;
       this.loadedNow = loadedNow;
     }
 
     public EmbeddingModel model() {
-      return model;
+      return entry.model;
     }
 
-    /** True for the one lease whose acquire actually loaded the model (it reports model_loads). */
+    /** True for the one lease whose acquire actually loaded the model. */
     public boolean loadedNow() {
       return loadedNow;
+    }
+
+    /**
+     * True once per load, for the first lease of any user that asks: the user that reports the load
+     * (model_loads) is one that does work, whichever of the JVM's users loaded it.
+     */
+    public boolean takeLoadReport() {
+      return entry.reported.compareAndSet(false, true);
     }
 
     @Override
@@ -75,7 +85,7 @@ public final class ModelCache {
           m.manifest().family().label(), m.dimension(), (System.nanoTime() - started) / 1_000_000);
     }
     entry.users++;
-    return new Lease(spec, entry.model, loaded);
+    return new Lease(spec, entry, loaded);
   }
 
   private static synchronized void release(ModelSpec spec) {

@@ -204,6 +204,40 @@ class EncodePdfElementsTest {
     assertThat(c.get(EncodeCounters.ENCODE_FAILURES)).isEqualTo(1);
   }
 
+  @Test
+  void inBundleBatchingEncodesEveryElementOnceWithTheSameVectors(TestPipeline p) throws Exception {
+    ModelSpec spec = new ModelSpec(ModelLocation.bundled("all-minilm-l6-v2"), DeviceRequest.parse("cpu"), 2, 0);
+    EncodeSettings settings = new EncodeSettings(spec, 8, 8, 0, 2, 600, EncodeSettings.Batching.BUNDLE);
+    List<PdfElement> elements = new ArrayList<>(chunks(300));
+    elements.add(embeddedImage(1, "Disk quota exceeded on /srv/backup", "Disk quota exceeded on /srv/backup"));
+    elements.add(thumbnail(2, false, false)); // nothing to embed: counted
+    Map<String, float[]> expected = new HashMap<>();
+    try (EmbeddingModel model = EmbeddingModel.load(spec)) {
+      for (PdfElement e : elements.subList(0, 40)) {
+        expected.put(e.getId(), model.embedTexts(List.of(e.getText()), false).vectors[0]);
+      }
+    }
+    EncodePdfElements.Result out = p.apply(Create.of(elements)).apply(EncodePdfElements.with(settings));
+    PAssert.that(out.embedded()).satisfies(all -> {
+      List<EmbeddedElement> list = new ArrayList<>();
+      all.forEach(list::add);
+      assertThat(list).hasSize(301);
+      assertThat(list.stream().map(e -> e.element().getId()).distinct()).hasSize(301);
+      for (EmbeddedElement e : list) {
+        float[] want = expected.get(e.element().getId());
+        if (want != null) {
+          assertThat(cosine(e.vector(), want)).isGreaterThanOrEqualTo(0.99999);
+        }
+      }
+      return null;
+    });
+    PAssert.that(out.deadLetters()).empty();
+    Map<String, Long> c = counters(p.run());
+    assertThat(c.get(EncodeCounters.ENCODED)).isEqualTo(301);
+    assertThat(c.get(EncodeCounters.IMAGES_WITHOUT_ENCODER)).isEqualTo(1);
+    assertThat(c.get(EncodeCounters.MODEL_LOADS)).isEqualTo(1);
+  }
+
   /** An embedded image that OCR read (or not: {@code ocrText} null) with {@code text} to embed (or none). */
   static PdfElement embeddedImage(int i, String text, String ocrText) throws Exception {
     PdfElement image = PdfElement.embeddedImage("f".repeat(64), "/corpus/manual.pdf", i + 1, 50,
@@ -239,7 +273,7 @@ class EncodePdfElementsTest {
     }
 
     PCollection<KV<String, PdfElement>> keyed = p.apply("Keyed", Create.of(elements))
-        .apply(ParDo.of(new EncodePdfElements.KeyByShardFn(2, null)))
+        .apply(ParDo.of(new EncodePdfElements.KeyByShardFn(2, new EncoderRouting(null))))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), PdfElement.ElementCoder.of()));
     PAssert.that(keyed).satisfies(all -> {
       assertThat(all).hasSize(6).allSatisfy(kv -> {
