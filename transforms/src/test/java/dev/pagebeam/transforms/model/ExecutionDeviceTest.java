@@ -10,8 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Provider selection on this CPU-only machine, with ONNX Runtime's real CUDA provider, and the
- * decision logic with stand-ins for a host where CUDA does load.
+ * Provider selection with ONNX Runtime's real CUDA provider on this host (a CPU-only host: the
+ * failure names the missing library; a host with CUDA 12 and cuDNN 9: the model really runs on
+ * cuda:0), and the decision logic with stand-ins for the other kind of host.
  */
 class ExecutionDeviceTest {
   /** A CUDA provider as on a GPU host (adds nothing, so the session still runs on the CPU here). */
@@ -29,9 +30,28 @@ class ExecutionDeviceTest {
     }
   }
 
+  /** Whether this host has the CUDA 12 libraries ONNX Runtime's CUDA provider needs. */
+  static boolean hostHasCuda() {
+    return CudaLibraries.missing().isEmpty();
+  }
+
   @Test
-  void cudaOnThisMachineFailsAtStartupNamingTheMissingLibrary() throws Exception {
-    assertThat(CudaLibraries.missing()).as("this machine has no CUDA 12").isNotEmpty();
+  void cudaOnThisHostRunsOrFailsAtStartupNamingTheMissingLibrary() throws Exception {
+    if (hostHasCuda()) {
+      ModelSpec cpu = new ModelSpec(ModelLocation.bundled("all-minilm-l6-v2"), DeviceRequest.parse("cpu"), 2, 0);
+      ModelSpec gpu = new ModelSpec(ModelLocation.bundled("all-minilm-l6-v2"), DeviceRequest.parse("cuda"), 2, 0);
+      try (EmbeddingModel onCpu = EmbeddingModel.load(cpu); EmbeddingModel onGpu = EmbeddingModel.load(gpu)) {
+        assertThat(onGpu.device().name()).isEqualTo("cuda:0");
+        float[] a = onCpu.embedTexts(List.of("a sentence about tide gauges"), false).vectors[0];
+        float[] b = onGpu.embedTexts(List.of("a sentence about tide gauges"), false).vectors[0];
+        double dot = 0;
+        for (int i = 0; i < a.length; i++) {
+          dot += a[i] * b[i];
+        }
+        assertThat(dot).as("the same vector on both devices").isGreaterThan(0.999);
+      }
+      return;
+    }
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       assertThatThrownBy(() -> ExecutionDevice.configure(options, DeviceRequest.parse("cuda"), 2, 0,
           ExecutionDevice.ONNX_RUNTIME_CUDA))
@@ -45,6 +65,15 @@ class ExecutionDeviceTest {
 
   @Test
   void cudaFailureFromTheModelLoaderNeverFallsBackToCpu() {
+    // on a host with CUDA a device that is not there fails the same way
+    String device = hostHasCuda() ? "cuda:63" : "cuda:1";
+    assertThatThrownBy(() -> EmbeddingModel.load(new ModelSpec(ModelLocation.bundled("all-minilm-l6-v2-q"),
+        DeviceRequest.parse(device), 2, 1L << 30)))
+        .isInstanceOf(ExecutionDevice.CudaUnavailableException.class)
+        .hasMessageContaining("--device=" + device);
+    if (hostHasCuda()) {
+      return;
+    }
     assertThatThrownBy(() -> EmbeddingModel.load(new ModelSpec(ModelLocation.bundled("all-minilm-l6-v2-q"),
         DeviceRequest.parse("cuda:1"), 2, 1L << 30)))
         .isInstanceOf(ExecutionDevice.CudaUnavailableException.class)
@@ -53,10 +82,15 @@ class ExecutionDeviceTest {
   }
 
   @Test
-  void autoOnThisMachinePicksTheCpuAndSaysWhy() throws Exception {
+  void autoOnThisHostPicksCudaWhenItLoadsElseTheCpuAndSaysWhy() throws Exception {
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       ExecutionDevice device = ExecutionDevice.configure(options, DeviceRequest.parse("auto"), 2, 0,
           ExecutionDevice.ONNX_RUNTIME_CUDA);
+      if (hostHasCuda()) {
+        assertThat(device.name()).isEqualTo("cuda:0");
+        assertThat(device.description()).startsWith("device: cuda:0");
+        return;
+      }
       assertThat(device.name()).isEqualTo("cpu");
       assertThat(device.description()).startsWith("device: cpu").contains("CUDA not used").contains("not found")
           .contains("libcudart.so.12");
