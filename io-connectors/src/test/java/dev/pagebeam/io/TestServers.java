@@ -36,6 +36,6 @@ public final class TestServers {
     if (kind.equals("chroma")) {
       return new ChromaConnector(host("CHROMA"), port("CHROMA"), "default_tenant", "default_database", collection);
     }
-    return new MilvusConnector(host("MILVUS"), port("MILVUS"), "default", collection, "", false);
+    return new MilvusConnector(host("MILVUS"), port("MILVUS"), "default", collection, false);
   }
 }

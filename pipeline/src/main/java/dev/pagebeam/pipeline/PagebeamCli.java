@@ -115,7 +115,7 @@ public final class PagebeamCli {
   }
 
   /** Parses options strictly (an unknown or misspelled option is an error, never ignored). */
-  static PagebeamOptions parse(String[] args) {
+  public static PagebeamOptions parse(String[] args) {
     PipelineOptionsFactory.register(PagebeamOptions.class);
     PagebeamOptions options;
     try {
@@ -231,7 +231,7 @@ public final class PagebeamCli {
       "ocr", "ocrLanguages", "ocrDataDir", "ocrDpi", "ocrUpscaleBelow", "ocrSecondsPerImage",
       "encode", "device", "cpuThreads", "cudaMemoryLimitMb", "textBatchSize", "imageBatchSize", "maxBatchTokens",
       "encoderShards", "encoderBatching", "maxBufferingSeconds", "workers", "recreate", "sink", "chromaTenant", "chromaDatabase", "milvusDatabase",
-      "milvusToken", "milvusTls", "sinkBatchSize", "sinkRetrySeconds", "writeElements", "writeImages",
+      "milvusToken", "milvusTokenFile", "milvusTls", "sinkBatchSize", "sinkRetrySeconds", "writeElements", "writeImages",
       "text", "image", "k");
 
   private static String defaultOf(Method m) {

@@ -252,12 +252,20 @@ public interface PagebeamOptions extends PipelineOptions {
 
   void setMilvusDatabase(String value);
 
-  @Description("Milvus token (user:password or an API key); empty means the MILVUS_TOKEN environment variable. "
-      + "Never logged, never printed, never put into the serialized pipeline options.")
+  @Description("Milvus token (user:password or an API key), for runs in this JVM (the DirectRunner, Flink "
+      + "[local]); it stays in this process's memory. Empty: --milvusTokenFile, else the MILVUS_TOKEN environment "
+      + "variable where the sink runs (on every TaskManager of a cluster). Never logged, printed or serialized.")
   @JsonIgnore
   Secret getMilvusToken();
 
   void setMilvusToken(Secret value);
+
+  @Description("A file holding the Milvus token, read where the sink runs (on a cluster: the same path on every "
+      + "TaskManager). Empty means --milvusToken, else the MILVUS_TOKEN environment variable.")
+  @Default.String("")
+  String getMilvusTokenFile();
+
+  void setMilvusTokenFile(String value);
 
   @Description("Connect to Milvus over TLS.")
   @Default.Boolean(false)

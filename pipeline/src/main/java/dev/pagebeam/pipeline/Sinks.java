@@ -1,5 +1,6 @@
 package dev.pagebeam.pipeline;
 
+import dev.pagebeam.io.SecretRef;
 import dev.pagebeam.io.SinkFailure;
 import dev.pagebeam.io.SinkTarget;
 import dev.pagebeam.io.VectorRecord;
@@ -30,14 +31,32 @@ final class Sinks {
       case CHROMA:
         return t.chroma(o.getChromaTenant(), o.getChromaDatabase());
       case MILVUS:
-        Secret given = o.getMilvusToken();
-        String token = given == null || given.isEmpty() ? System.getenv().getOrDefault("MILVUS_TOKEN", "")
-            : given.reveal();
-        return new MilvusConnector(t.host(), t.port(), o.getMilvusDatabase(), t.collection(), token, o.getMilvusTls());
+        return new MilvusConnector(t.host(), t.port(), o.getMilvusDatabase(), t.collection(), milvusToken(o),
+            o.getMilvusTls());
       default:
         return null;
     }
   }
+
+  /**
+   * Where the Milvus token is: --milvusToken's value kept in this JVM's memory (the sink resolves it
+   * in the same JVM), else --milvusTokenFile, else the MILVUS_TOKEN environment variable where the
+   * sink runs. The connector, and so the serialized sink, holds only this reference.
+   */
+  static SecretRef milvusToken(PagebeamOptions o) {
+    Secret given = o.getMilvusToken();
+    if (given != null && !given.isEmpty()) {
+      return MILVUS_TOKENS.computeIfAbsent(given.reveal(), SecretRef::inMemory);
+    }
+    if (!o.getMilvusTokenFile().isBlank()) {
+      return SecretRef.file(o.getMilvusTokenFile().trim());
+    }
+    return SecretRef.env(MILVUS_TOKEN_VARIABLE);
+  }
+
+  static final String MILVUS_TOKEN_VARIABLE = "MILVUS_TOKEN";
+  /** One in-memory reference per token value, however many times the options are read. */
+  private static final java.util.Map<String, SecretRef> MILVUS_TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * The dimension guard, before any PDF is read: creates the collection or checks it against the

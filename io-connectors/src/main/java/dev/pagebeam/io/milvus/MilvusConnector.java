@@ -1,12 +1,13 @@
 package dev.pagebeam.io.milvus;
 
+import dev.pagebeam.io.SecretRef;
 import dev.pagebeam.io.store.StoreConnector;
 import dev.pagebeam.io.store.VectorStore;
 import java.util.Objects;
 
 /**
- * Where a Milvus collection is: host, port, database, collection, token and TLS. The token is
- * kept out of every message and of {@link #toString()}.
+ * Where a Milvus collection is: host, port, database, collection, where the token is and TLS. It
+ * holds a {@link SecretRef}, never the token: the connector is part of the serialized sink.
  */
 public final class MilvusConnector implements StoreConnector {
   private static final long serialVersionUID = 1L;
@@ -15,15 +16,20 @@ public final class MilvusConnector implements StoreConnector {
   private final int port;
   private final String database;
   private final String collection;
-  private final String token;
+  private final SecretRef token;
   private final boolean tls;
 
-  public MilvusConnector(String host, int port, String database, String collection, String token, boolean tls) {
+  /** A connector without a token. */
+  public MilvusConnector(String host, int port, String database, String collection, boolean tls) {
+    this(host, port, database, collection, SecretRef.none(), tls);
+  }
+
+  public MilvusConnector(String host, int port, String database, String collection, SecretRef token, boolean tls) {
     this.host = Objects.requireNonNull(host);
     this.port = port;
     this.database = Objects.requireNonNull(database);
     this.collection = Objects.requireNonNull(collection);
-    this.token = token == null ? "" : token;
+    this.token = Objects.requireNonNull(token, "token");
     this.tls = tls;
     if (!collection.matches("[A-Za-z_][A-Za-z0-9_]{0,254}")) {
       throw new IllegalArgumentException("Milvus collection name '" + collection + "' must start with a letter or '_'"
@@ -63,7 +69,8 @@ public final class MilvusConnector implements StoreConnector {
     return collection;
   }
 
-  String token() {
+  /** Where the token is; resolve it only to connect. */
+  SecretRef token() {
     return token;
   }
 
