@@ -82,10 +82,18 @@ public final class PrivateServer implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
-  /** SIGKILL: no shutdown of any kind. */
+  /**
+   * SIGKILL: no shutdown of any kind. milvus-lite is a Python launcher whose child process is the
+   * server: the whole process tree goes, or the server would live on and nothing would be tested.
+   */
   public void kill() throws InterruptedException {
+    List<ProcessHandle> tree = process.descendants().toList();
     process.destroyForcibly();
+    tree.forEach(ProcessHandle::destroyForcibly);
     process.waitFor();
+    for (ProcessHandle child : tree) {
+      child.onExit().join();
+    }
   }
 
   /** Starts the server again on the same port and data directory. */
@@ -96,10 +104,12 @@ public final class PrivateServer implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     if (process != null && process.isAlive()) {
+      List<ProcessHandle> tree = process.descendants().toList();
       process.destroy();
       if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor();
       }
+      tree.forEach(ProcessHandle::destroyForcibly);
     }
   }
 }

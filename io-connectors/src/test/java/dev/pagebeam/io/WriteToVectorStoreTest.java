@@ -9,6 +9,7 @@ import dev.pagebeam.io.store.RetryPolicy;
 import dev.pagebeam.io.store.StoreConnector;
 import dev.pagebeam.io.store.VectorStore;
 import dev.pagebeam.io.store.WriteToVectorStore;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.DistributionResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
@@ -53,8 +55,14 @@ class WriteToVectorStoreTest {
       });
       return null;
     });
-    Map<String, Long> c = counters(p.run());
+    PipelineResult result = p.run();
+    Map<String, Long> c = counters(result);
     assertThat(c.get(SinkCounters.VECTORS_WRITTEN)).isEqualTo(1200);
+    // every request within the bound, and the requests add up to what was written
+    DistributionResult batches = batches(result);
+    assertThat(batches.getMax()).isLessThanOrEqualTo(100);
+    assertThat(batches.getSum()).isEqualTo(1200);
+    assertThat(batches.getCount()).isEqualTo(c.get(SinkCounters.UPSERT_REQUESTS)).isGreaterThanOrEqualTo(12);
     try (VectorStore store = connector.open()) {
       assertThat(store.count()).isEqualTo(1200);
       store.drop();
@@ -62,20 +70,47 @@ class WriteToVectorStoreTest {
   }
 
   @Test
-  void anUnreachableServerEndsInDeadLettersWithTheReasonAfterBoundedRetries(TestPipeline p) throws Exception {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
+  void requestsStayWithinTheByteBoundToo(TestPipeline p) throws Exception {
+    StoreConnector connector = TestServers.connector("chroma", TestServers.uniqueCollection("bytes"));
+    try (VectorStore store = connector.open()) {
+      CollectionGuard.prepare(store, "test-model", 32, false);
     }
-    StoreConnector nowhere = new ChromaConnector("127.0.0.1", closedPort, "default_tenant", "default_database",
-        "gone").withTimeouts(1, 2);
+    List<VectorRecord> records = VectorStoreTest.records(200, 32, "x".repeat(2000), 5);
+    // about 4.8 KB a record with text (less for the page images without text): room for 10 to 12 a
+    // request by bytes, where the count bound alone would allow 500
+    p.apply(Create.of(records)).apply(WriteToVectorStore.to(connector, 32).withMaxBatchBytes(50_000));
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    DistributionResult batches = batches(result);
+    assertThat(batches.getMax()).isBetween(2L, 12L);
+    assertThat(batches.getSum()).isEqualTo(200);
+    assertThat(batches.getCount()).isGreaterThanOrEqualTo(17);
+    try (VectorStore store = connector.open()) {
+      assertThat(store.count()).isEqualTo(200);
+      store.drop();
+    }
+  }
+
+  static DistributionResult batches(PipelineResult result) {
+    for (MetricResult<DistributionResult> d : result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named(SinkCounters.NAMESPACE, SinkCounters.UPSERT_BATCH)).build())
+        .getDistributions()) {
+      return d.getCommitted();
+    }
+    throw new AssertionError("no " + SinkCounters.UPSERT_BATCH + " distribution");
+  }
+
+  @Test
+  void anUnreachableServerEndsInDeadLettersWithTheReasonAfterBoundedRetries(TestPipeline p) throws Exception {
+    StoreConnector nowhere = nowhere();
     PCollection<SinkFailure> failed = p.apply(Create.of(VectorStoreTest.records(30, 8, "t", 7)))
         .apply(WriteToVectorStore.to(nowhere, 8).withRetry(new RetryPolicy(3, 100, 5_000)));
     PAssert.that(failed).satisfies(all -> {
       List<SinkFailure> list = new ArrayList<>();
       all.forEach(list::add);
-      assertThat(list).hasSize(30).allSatisfy(f -> assertThat(f.reason()).contains("failed after 3 attempts")
-          .contains("unreachable"));
+      assertThat(list).hasSize(30).allSatisfy(f -> assertThat(f.reason()).contains("unreachable"));
+      assertThat(list).anySatisfy(f -> assertThat(f.reason()).contains("failed after 3 attempts")
+          .doesNotContain("tried once"));
       return null;
     });
     long started = System.nanoTime();
@@ -83,6 +118,27 @@ class WriteToVectorStoreTest {
     assertThat((System.nanoTime() - started) / 1e9).as("retries are bounded").isLessThan(30);
     assertThat(c.get(SinkCounters.SINK_FAILURES)).isEqualTo(30);
     assertThat(c.getOrDefault(SinkCounters.VECTORS_WRITTEN, 0L)).isZero();
+  }
+
+  @Test
+  void afterOneBatchUsedUpItsRetriesTheNextOnesAreTriedOnceEach(TestPipeline p) throws Exception {
+    StoreConnector nowhere = nowhere();
+    // one bundle, six batches: the first spends the retry budget, the five after it one attempt each
+    PCollection<SinkFailure> failed = p.apply(Create.of(List.of(VectorStoreTest.records(30, 8, "t", 7)))
+            .withCoder(org.apache.beam.sdk.coders.ListCoder.of(VectorRecord.RecordCoder.of())))
+        .apply(org.apache.beam.sdk.transforms.Flatten.iterables())
+        .apply(WriteToVectorStore.to(nowhere, 8).withMaxBatchRecords(5).withRetry(new RetryPolicy(4, 200, 5_000)));
+    PAssert.that(failed).satisfies(all -> {
+      List<SinkFailure> list = new ArrayList<>();
+      all.forEach(list::add);
+      assertThat(list).hasSize(30);
+      long retried = list.stream().filter(f -> f.reason().contains("failed after 4 attempts")).count();
+      long once = list.stream().filter(f -> f.reason().contains("tried once, without retries")).count();
+      assertThat(retried).as("the first batch").isEqualTo(5);
+      assertThat(once).as("the later batches").isEqualTo(25);
+      return null;
+    });
+    p.run().waitUntilFinish();
   }
 
   @Test
@@ -107,5 +163,15 @@ class WriteToVectorStoreTest {
         .addNameFilter(MetricNameFilter.inNamespace(SinkCounters.NAMESPACE)).build()).getCounters();
     return StreamSupport.stream(counters.spliterator(), false)
         .collect(Collectors.toMap(m -> m.getName().getName(), MetricResult::getCommitted, Long::sum));
+  }
+
+  /** A Chroma connector to a port nothing listens on. */
+  private static StoreConnector nowhere() throws IOException {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    return new ChromaConnector("127.0.0.1", closedPort, "default_tenant", "default_database", "gone")
+        .withTimeouts(1, 2);
   }
 }

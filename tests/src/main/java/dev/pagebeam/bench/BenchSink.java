@@ -83,7 +83,7 @@ public final class BenchSink {
   static StoreConnector connector(String kind, String address, String collection) {
     SinkTarget t = SinkTarget.parse(kind + "://" + address + "/" + collection);
     return kind.equals("chroma") ? new ChromaConnector(t.host(), t.port(), "default_tenant", "default_database",
-        collection) : new MilvusConnector(t.host(), t.port(), "default", collection, "", false);
+        collection) : new MilvusConnector(t.host(), t.port(), "default", collection, false);
   }
 
   private static void fresh(StoreConnector connector, int dimension) throws Exception {

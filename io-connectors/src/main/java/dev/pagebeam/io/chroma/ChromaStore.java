@@ -168,6 +168,21 @@ final class ChromaStore implements VectorStore {
   }
 
   @Override
+  public java.util.Set<String> existing(java.util.Collection<String> ids) throws IOException {
+    java.util.Set<String> found = new java.util.HashSet<>();
+    List<String> all = new ArrayList<>(ids);
+    for (int i = 0; i < all.size(); i += 500) {
+      ObjectNode body = JSON.createObjectNode();
+      ArrayNode slice = body.putArray("ids");
+      all.subList(i, Math.min(all.size(), i + 500)).forEach(slice::add);
+      body.putArray("include");
+      JsonNode r = send("POST", base + "/collections/" + id() + "/get", body, false);
+      r.path("ids").forEach(n -> found.add(n.asText()));
+    }
+    return found;
+  }
+
+  @Override
   public List<SearchHit> search(float[] vector, int k) throws IOException {
     ObjectNode body = JSON.createObjectNode();
     ArrayNode q = body.putArray("query_embeddings").addArray();

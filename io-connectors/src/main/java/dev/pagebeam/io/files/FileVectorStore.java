@@ -65,6 +65,18 @@ public final class FileVectorStore implements VectorStore {
   }
 
   @Override
+  public java.util.Set<String> existing(java.util.Collection<String> ids) throws IOException {
+    java.util.Set<String> wanted = new java.util.HashSet<>(ids);
+    java.util.Set<String> found = new java.util.HashSet<>();
+    forEach(r -> {
+      if (wanted.contains(r.id())) {
+        found.add(r.id());
+      }
+    });
+    return found;
+  }
+
+  @Override
   public List<SearchHit> search(float[] vector, int k) throws IOException {
     PriorityQueue<SearchHit> best = new PriorityQueue<>(Comparator.comparingDouble(SearchHit::score));
     double nq = 0;

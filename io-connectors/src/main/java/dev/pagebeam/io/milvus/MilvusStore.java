@@ -9,6 +9,7 @@ import dev.pagebeam.io.store.StoreException;
 import dev.pagebeam.io.store.VectorStore;
 import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.client.RetryConfig;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.DataType;
 import io.milvus.v2.common.IndexParam;
@@ -54,6 +55,9 @@ final class MilvusStore implements VectorStore {
   private MilvusClientV2 client;
   private List<String> optionalFields;
 
+  /** Set once this store has made sure the collection is loaded for reads. */
+  private boolean loaded;
+
   MilvusStore(MilvusConnector target) {
     this.target = target;
   }
@@ -67,10 +71,15 @@ final class MilvusStore implements VectorStore {
             .connectTimeoutMs(5_000)
             .rpcDeadlineMs(120_000)
             .secure(target.tls());
-        if (!target.token().isEmpty()) {
-          config.token(target.token());
+        // resolved here, on the worker, and never kept in a field of anything serialized
+        String token = target.token().resolve();
+        if (!token.isEmpty()) {
+          config.token(token);
         }
         client = new MilvusClientV2(config.build());
+        // The SDK would retry each call up to 75 times (about 3 minutes against a dead server)
+        // inside the sink's own --sinkRetrySeconds budget: one attempt here, one budget there.
+        client.retryConfig(RetryConfig.builder().maxRetryTimes(1).build());
       } catch (RuntimeException e) {
         throw classify("connecting", e);
       }
@@ -148,6 +157,7 @@ final class MilvusStore implements VectorStore {
   @Override
   public void drop() throws IOException {
     optionalFields = null;
+    loaded = false;
     try {
       client().dropCollection(DropCollectionReq.builder().collectionName(target.collection()).build());
     } catch (RuntimeException e) {
@@ -240,10 +250,28 @@ final class MilvusStore implements VectorStore {
     return s.substring(0, i);
   }
 
+  /**
+   * A client for queries and searches. A collection is released when the server restarts (a
+   * rerun after an outage finds it so), and a released collection refuses reads; loading a loaded
+   * one costs nothing, so every store loads once before its first read.
+   */
+  private MilvusClientV2 reader() throws StoreException {
+    MilvusClientV2 c = client();
+    if (!loaded) {
+      try {
+        c.loadCollection(LoadCollectionReq.builder().collectionName(target.collection()).build());
+      } catch (RuntimeException e) {
+        throw classify("loading the collection", e);
+      }
+      loaded = true;
+    }
+    return c;
+  }
+
   @Override
   public long count() throws IOException {
     try {
-      QueryResp r = client().query(QueryReq.builder().collectionName(target.collection()).filter("")
+      QueryResp r = reader().query(QueryReq.builder().collectionName(target.collection()).filter("")
           .outputFields(List.of("count(*)")).consistencyLevel(ConsistencyLevel.STRONG).build());
       return ((Number) r.getQueryResults().get(0).getEntity().get("count(*)")).longValue();
     } catch (RuntimeException e) {
@@ -252,9 +280,28 @@ final class MilvusStore implements VectorStore {
   }
 
   @Override
+  public java.util.Set<String> existing(java.util.Collection<String> ids) throws IOException {
+    java.util.Set<String> found = new java.util.HashSet<>();
+    List<String> all = new ArrayList<>(ids);
+    try {
+      for (int i = 0; i < all.size(); i += 500) {
+        List<Object> slice = new ArrayList<>(all.subList(i, Math.min(all.size(), i + 500)));
+        QueryResp r = reader().query(QueryReq.builder().collectionName(target.collection()).ids(slice)
+            .outputFields(List.of(ID)).consistencyLevel(ConsistencyLevel.STRONG).build());
+        for (QueryResp.QueryResult row : r.getQueryResults()) {
+          found.add(String.valueOf(row.getEntity().get(ID)));
+        }
+      }
+      return found;
+    } catch (RuntimeException e) {
+      throw classify("looking up ids", e);
+    }
+  }
+
+  @Override
   public List<SearchHit> search(float[] vector, int k) throws IOException {
     try {
-      SearchResp r = client().search(SearchReq.builder().collectionName(target.collection()).annsField(VECTOR)
+      SearchResp r = reader().search(SearchReq.builder().collectionName(target.collection()).annsField(VECTOR)
           .data(List.of(new FloatVec(vector))).limit(k).metricType(IndexParam.MetricType.COSINE)
           .outputFields(List.of("type", "source", "page", "preview", "ref"))
           .consistencyLevel(ConsistencyLevel.STRONG).build());
@@ -276,6 +323,18 @@ final class MilvusStore implements VectorStore {
    * through as RPC_ERROR or TIMEOUT). A dimension refusal and other parameter errors are not.
    */
   private StoreException classify(String what, RuntimeException e) {
+    StoreException classified = classifyOnly(what, e);
+    if (classified.isTransient()) {
+      // The SDK's calls wait for a ready channel up to the 120 s RPC deadline; a new client fails its
+      // connect within 5 s instead, so each retry against a dead server costs seconds, not minutes.
+      // A restarted Milvus Lite also leaves the collection released: load it again before reading.
+      close();
+      loaded = false;
+    }
+    return classified;
+  }
+
+  private StoreException classifyOnly(String what, RuntimeException e) {
     String message = describeTarget() + ": " + what + " failed: " + e.getMessage();
     String text = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
     if (e instanceof MilvusClientException) {

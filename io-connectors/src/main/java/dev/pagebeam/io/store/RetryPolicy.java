@@ -39,6 +39,11 @@ public final class RetryPolicy implements Serializable {
     return maxTotalMillis;
   }
 
+  /** One attempt, no retries (the sink was found unreachable for a whole retry budget already). */
+  public RetryPolicy once() {
+    return new RetryPolicy(1, initialBackoffMillis, maxTotalMillis);
+  }
+
   /** Something to run against the store. */
   public interface Call<T> {
     T run() throws IOException;
@@ -64,8 +69,9 @@ public final class RetryPolicy implements Serializable {
           }
           throw e;
         }
-        LOG.warn("{} failed (attempt {} of {}), retrying in {} ms: {}", what, attempt, maxAttempts, backoff,
-            e.getMessage());
+        LOG.warn("{} failed (attempt {}{}), retrying in {} ms: {}", what, attempt,
+            maxAttempts == Integer.MAX_VALUE ? ", for up to " + maxTotalMillis / 1000 + " s" : " of " + maxAttempts,
+            backoff, e.getMessage());
         try {
           Thread.sleep(backoff);
         } catch (InterruptedException interrupted) {

@@ -35,6 +35,9 @@ public interface VectorStore extends AutoCloseable {
   /** Records in the collection (for tests and the count check). */
   long count() throws IOException;
 
+  /** Which of {@code ids} the collection holds (asked in slices; for checks of what was written). */
+  java.util.Set<String> existing(java.util.Collection<String> ids) throws IOException;
+
   /** The {@code k} nearest records to {@code vector}, best first. */
   List<SearchHit> search(float[] vector, int k) throws IOException;
 

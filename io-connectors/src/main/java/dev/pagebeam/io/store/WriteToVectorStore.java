@@ -20,7 +20,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  * Writes vector records to a vector store: CheckDimension, then UpsertBatches (batches bounded by
  * count and by bytes within a bundle, upserted by id with bounded retries). Records whose batch
  * still fails after the retries come out as {@link SinkFailure}s; a refusal that retrying cannot
- * fix (a dimension mismatch, a bad request) fails the pipeline.
+ * fix (a dimension mismatch, a bad request) fails the pipeline. Once a batch has used up the
+ * retries, the worker tries each later batch once only until one succeeds, so that an outage does
+ * not cost the whole retry budget again for every batch.
  */
 public final class WriteToVectorStore extends PTransform<PCollection<VectorRecord>, PCollection<SinkFailure>> {
   private final StoreConnector connector;
@@ -91,6 +93,8 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
     private transient List<VectorRecord> batch;
     private transient List<BoundedWindow> windows;
     private transient long batchBytes;
+    /** Set once a batch used up its retries; cleared by the next batch that gets through. */
+    private transient String outage;
 
     UpsertBatchesFn(StoreConnector connector, int maxRecords, long maxBytes, RetryPolicy retry) {
       this.connector = connector;
@@ -141,12 +145,15 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
       windows = new ArrayList<>();
       batchBytes = 0;
       try {
-        retry.run("upserting " + records.size() + " records into " + connector.describeTarget(), () -> {
-          store.upsert(records);
-          return null;
-        });
+        (outage == null ? retry : retry.once()).run("upserting " + records.size() + " records into "
+            + connector.describeTarget(), () -> {
+              store.upsert(records);
+              return null;
+            });
+        outage = null;
         SinkCounters.vectorsWritten.inc(records.size());
         SinkCounters.upsertRequests.inc();
+        SinkCounters.upsertBatch.update(records.size());
       } catch (StoreException e) {
         if (!e.isTransient()) {
           // A refusal retrying cannot fix (a dimension mismatch, a bad request): stop the job.
@@ -162,9 +169,16 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
 
     private void deadLetter(List<VectorRecord> records, List<BoundedWindow> recordWindows, IOException e,
         FailureOutput out) {
+      String reason = (outage == null ? e.getMessage()
+          : "tried once, without retries, since an earlier batch used up its retries (" + outage + "): "
+              + e.getMessage())
+          + ". The server may have applied part of this batch before it failed; a rerun upserts the same ids.";
+      if (outage == null) {
+        outage = "--sinkRetrySeconds=" + retry.maxTotalMillis() / 1000;
+      }
       SinkCounters.sinkFailures.inc(records.size());
       for (int i = 0; i < records.size(); i++) {
-        out.output(SinkFailure.of(records.get(i), e.getMessage()), recordWindows.get(i));
+        out.output(SinkFailure.of(records.get(i), reason), recordWindows.get(i));
       }
     }
 
