@@ -57,7 +57,7 @@ public final class IngestJob {
   private final PagebeamOptions options;
   private final SplitSettings settings;
   private final List<String> patterns;
-  private final int fileCount;
+  private final long fileCount;
   private final ModelFacts model;
   private final EncodeSettings encode;
 
@@ -77,7 +77,7 @@ public final class IngestJob {
     }
   }
 
-  private IngestJob(PagebeamOptions options, SplitSettings settings, List<String> patterns, int fileCount,
+  private IngestJob(PagebeamOptions options, SplitSettings settings, List<String> patterns, long fileCount,
       ModelFacts model, EncodeSettings encode) {
     this.options = options;
     this.settings = settings;
@@ -92,9 +92,14 @@ public final class IngestJob {
     FileSystems.setDefaultPipelineOptions(options);
     SplitSettings settings = splitSettings(options);
     List<String> patterns = inputPatterns(options.getInput());
-    int files = countMatches(patterns);
+    long files = countMatches(patterns);
     if (!options.getEncode()) {
       return new IngestJob(options, settings, patterns, files, null, null);
+    }
+    if (RunnerSetup.kind(options) == RunnerSetup.Kind.FLINK_CLUSTER && Sinks.milvusToken(options).isThisJvmOnly()) {
+      throw new IllegalArgumentException("--milvusToken cannot reach a cluster's TaskManagers without being put in"
+          + " the serialized job: set " + Sinks.MILVUS_TOKEN_VARIABLE + " in every TaskManager's environment, or"
+          + " pass --milvusTokenFile=PATH with a file readable at that path on every TaskManager");
     }
     ModelSpec spec = modelSpec(options);
     ModelFacts facts = checkModel(spec, settings);
@@ -206,6 +211,9 @@ public final class IngestJob {
     return shards;
   }
 
+  /** What a local directory of --input becomes: every PDF below it. */
+  static final String DIRECTORY_SUFFIX = "/**.{pdf,PDF}";
+
   /** A local directory stands for every PDF below it. */
   static List<String> inputPatterns(List<String> inputs) {
     List<String> patterns = new ArrayList<>();
@@ -215,7 +223,7 @@ public final class IngestJob {
         continue;
       }
       if (!in.contains("://") && Files.isDirectory(Path.of(in))) {
-        in = Path.of(in).toAbsolutePath().normalize() + "/**.{pdf,PDF}";
+        in = Path.of(in).toAbsolutePath().normalize() + DIRECTORY_SUFFIX;
       }
       patterns.add(in);
     }
@@ -225,15 +233,30 @@ public final class IngestJob {
     return patterns;
   }
 
-  private static int countMatches(List<String> patterns) throws IOException {
-    List<MatchResult> results = FileSystems.match(patterns, EmptyMatchTreatment.ALLOW);
-    int files = 0;
+  /**
+   * The number of files the patterns match; each must match one. A local directory is counted by
+   * walking it (a million files are never listed at once); a glob is matched by Beam's file
+   * systems, which list its matches.
+   */
+  private static long countMatches(List<String> patterns) throws IOException {
+    long files = 0;
     List<String> empty = new ArrayList<>();
-    for (int i = 0; i < patterns.size(); i++) {
-      MatchResult r = results.get(i);
-      int n = r.status() == MatchResult.Status.OK ? r.metadata().size() : 0;
+    for (String pattern : patterns) {
+      long n;
+      if (pattern.endsWith(DIRECTORY_SUFFIX) && Files.isDirectory(Path.of(pattern.substring(0,
+          pattern.length() - DIRECTORY_SUFFIX.length())))) {
+        try (java.util.stream.Stream<Path> walk = Files.walk(Path.of(pattern.substring(0,
+            pattern.length() - DIRECTORY_SUFFIX.length())))) {
+          // the same files as the glob: *.pdf or *.PDF
+          n = walk.filter(p -> (p.getFileName().toString().endsWith(".pdf")
+              || p.getFileName().toString().endsWith(".PDF")) && Files.isRegularFile(p)).count();
+        }
+      } else {
+        MatchResult r = FileSystems.match(List.of(pattern), EmptyMatchTreatment.ALLOW).get(0);
+        n = r.status() == MatchResult.Status.OK ? r.metadata().size() : 0;
+      }
       if (n == 0) {
-        empty.add(patterns.get(i));
+        empty.add(pattern);
       }
       files += n;
     }
@@ -244,12 +267,20 @@ public final class IngestJob {
     return files;
   }
 
-  public int fileCount() {
+
+  public long fileCount() {
     return fileCount;
   }
 
   public List<String> patterns() {
     return patterns;
+  }
+
+  /** The job's pipeline, built but not run (what a runner would serialize). */
+  public Pipeline newPipeline() {
+    Pipeline pipeline = Pipeline.create(options);
+    build(pipeline);
+    return pipeline;
   }
 
   /** Adds the job's transforms to {@code pipeline}. */
@@ -267,20 +298,31 @@ public final class IngestJob {
     if (options.getWriteImages()) {
       split.elements().apply("WriteImages", new WriteImageFiles(out));
     }
+    PCollection<VectorRecord> records = null;
+    PCollection<SinkFailure> failed = null;
     if (encode != null) {
       EncodePdfElements.Result encoded = split.elements().apply("EncodePdfElements", EncodePdfElements.with(encode));
       deadLetters.add(encoded.deadLetters());
       boolean imageFiles = options.getWriteImages();
-      PCollection<SinkFailure> failed = encoded.embedded()
+      records = encoded.embedded()
           .apply("ToVectorRecord", MapElements.into(TypeDescriptor.of(VectorRecord.class))
               .via((EmbeddedElement e) -> toRecord(e, out, imageFiles)))
-          .setCoder(VectorRecord.RecordCoder.of())
-          .apply("WriteVectors", Sinks.write(Sinks.target(options), options, model.dimension));
-      deadLetters.add(failed.apply("SinkFailureToDeadLetter",
+          .setCoder(VectorRecord.RecordCoder.of());
+      failed = records.apply("WriteVectors", Sinks.write(Sinks.target(options), options, model.dimension));
+    }
+    // the ledger counts sink failures apart from the split's and the encoder's dead letters
+    PCollection<DeadLetter> elementDeadLetters = PCollectionList.of(deadLetters)
+        .apply("ElementDeadLetters", Flatten.pCollections());
+    pipeline.apply("Ledger", new Ledger(out, new Ledger.Run(encode != null, model != null && model.encodesImages,
+        model == null ? null : model.id, settings.ocr().mode().label()), split.reports(), split.elements(),
+        elementDeadLetters, records, failed));
+    List<PCollection<DeadLetter>> all = new ArrayList<>(List.of(elementDeadLetters));
+    if (failed != null) {
+      all.add(failed.apply("SinkFailureToDeadLetter",
           MapElements.into(TypeDescriptor.of(DeadLetter.class)).via(IngestJob::toDeadLetter))
           .setCoder(DeadLetter.DeadLetterCoder.of()));
     }
-    PCollectionList.of(deadLetters)
+    PCollectionList.of(all)
         .apply("AllDeadLetters", Flatten.pCollections())
         .apply("DeadLetterToJson", MapElements.into(TypeDescriptors.strings()).via(Json::deadLetter))
         .apply("WriteDeadLetters", TextIO.write().to(out + "/dead-letters/dead-letters").withSuffix(".jsonl"));
@@ -295,7 +337,7 @@ public final class IngestJob {
     PdfElement el = e.element();
     String ref = el.imageFileId() != null && imageFiles ? output + "/" + Json.imageFileName(el) : el.sourceRef();
     String thumbnail = el.getThumbnailId() != null && imageFiles
-        ? output + "/" + Json.IMAGES_DIR + "/" + el.getThumbnailId() + ".png" : null;
+        ? output + "/" + Json.imageFile(el.getThumbnailId(), "png") : null;
     return new VectorRecord(el.getId(), el.getDocumentId(), el.getType().label(), el.getSource(), el.getPage(),
         el.getText(), ref, el.getContentHash(), e.modelId(), e.vector())
         .withPage(thumbnail, el.hasText() ? el.text().source().label() : null);
@@ -315,8 +357,7 @@ public final class IngestJob {
     }
     LOG.info("ingest: {} files from {} -> {} ({}{})", fileCount, patterns, options.getOutput(), settings,
         encode == null ? ", split only" : ", " + encode);
-    Pipeline pipeline = Pipeline.create(options);
-    build(pipeline);
+    Pipeline pipeline = newPipeline();
     long started = System.nanoTime();
     PipelineResult result = RunnerSetup.run(pipeline, options,
         snapshot -> LOG.info(Progress.line(snapshot, fileCount, (System.nanoTime() - started) / 1e9)));
@@ -328,7 +369,7 @@ public final class IngestJob {
   }
 
   private static final Pattern OUR_SHARD =
-      Pattern.compile("(elements|dead-letters|vectors)-\\d{5}-of-\\d{5}\\.jsonl");
+      Pattern.compile("(elements|dead-letters|vectors|ledger)-\\d{5}-of-\\d{5}\\.jsonl");
   private static final Pattern OUR_IMAGE = Pattern.compile("[0-9a-f]{32}\\.(png|jpg)");
 
   /**
@@ -336,23 +377,39 @@ public final class IngestJob {
    * different shard count leaves no stale files. Only files named like ours are touched.
    */
   static void removePreviousOutput(String output) throws IOException {
-    List<ResourceId> stale = new ArrayList<>();
-    for (String glob : List.of(output + "/elements/*", output + "/dead-letters/*", output + "/images/*",
-        output + "/vectors/*")) {
+    List<String> globs = new ArrayList<>(List.of(output + "/elements/*", output + "/dead-letters/*",
+        output + "/vectors/*", output + "/ledger/*", output + "/images/*"));
+    // image files sit in 256 folders: one folder at a time keeps the listing small
+    for (int shard = 0; shard < 256; shard++) {
+      globs.add(output + "/images/" + String.format("%02x", shard) + "/*");
+    }
+    long removed = 0;
+    for (String glob : globs) {
       MatchResult m = FileSystems.match(glob, EmptyMatchTreatment.ALLOW);
       if (m.status() != MatchResult.Status.OK) {
         continue;
       }
+      List<ResourceId> stale = new ArrayList<>();
       for (MatchResult.Metadata md : m.metadata()) {
         String name = md.resourceId().getFilename();
-        if (name != null && (OUR_SHARD.matcher(name).matches() || OUR_IMAGE.matcher(name).matches())) {
+        if (name != null && !md.resourceId().isDirectory()
+            && (OUR_SHARD.matcher(name).matches() || OUR_IMAGE.matcher(name).matches())) {
           stale.add(md.resourceId());
         }
+        if (stale.size() == 1000) {
+          FileSystems.delete(stale);
+          removed += stale.size();
+          stale.clear();
+        }
+      }
+      if (!stale.isEmpty()) {
+        FileSystems.delete(stale);
+        removed += stale.size();
       }
     }
-    if (!stale.isEmpty()) {
-      FileSystems.delete(stale);
-      LOG.info("removed {} files of an earlier run from {}", stale.size(), output);
+    if (removed > 0) {
+      LOG.info("removed {} files of an earlier run from {}", removed, output);
     }
   }
+
 }

@@ -28,7 +28,7 @@ public final class Json {
     n.put("type", e.getType().label());
     n.put("content_hash", e.getContentHash());
     if (e.getThumbnailId() != null) {
-      n.put("thumbnail_file", IMAGES_DIR + "/" + e.getThumbnailId() + ".png");
+      n.put("thumbnail_file", imageFile(e.getThumbnailId(), "png"));
     }
     ElementImage image = e.image();
     if (image != null) {
@@ -90,9 +90,17 @@ public final class Json {
     return write(n);
   }
 
-  /** images/ID.png: deterministic, so reruns overwrite instead of piling up. */
+  /** images/ab/ID.png: deterministic, so reruns overwrite instead of piling up. */
   public static String imageFileName(PdfElement e) {
-    return IMAGES_DIR + "/" + e.imageFileId() + "." + ("jpeg".equals(e.getImageFormat()) ? "jpg" : e.getImageFormat());
+    return imageFile(e.imageFileId(), e.getImageFormat());
+  }
+
+  /**
+   * The image file of element {@code id}: in one of 256 folders named by the id's first two hex
+   * digits, so that a million images do not end up in one folder.
+   */
+  static String imageFile(String id, String format) {
+    return IMAGES_DIR + "/" + id.substring(0, 2) + "/" + id + "." + ("jpeg".equals(format) ? "jpg" : format);
   }
 
   static String write(Object node) {

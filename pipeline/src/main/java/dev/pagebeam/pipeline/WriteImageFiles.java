@@ -13,7 +13,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 
-/** Writes each image element to OUTPUT/images/ID.png on any Beam file system (idempotent by id). */
+/** Writes each image element to OUTPUT/images/ab/ID.png on any Beam file system (idempotent by id). */
 final class WriteImageFiles extends PTransform<PCollection<PdfElement>, PDone> {
   private final String outputDir;
 
@@ -39,9 +39,12 @@ final class WriteImageFiles extends PTransform<PCollection<PdfElement>, PDone> {
       if (!e.getType().isImage() || e.getImageBytes() == null) {
         return;
       }
-      ResourceId file = FileSystems.matchNewResource(outputDir, true)
-          .resolve(Json.IMAGES_DIR, StandardResolveOptions.RESOLVE_DIRECTORY)
-          .resolve(Json.imageFileName(e).substring(Json.IMAGES_DIR.length() + 1), StandardResolveOptions.RESOLVE_FILE);
+      ResourceId file = FileSystems.matchNewResource(outputDir, true);
+      String[] parts = Json.imageFileName(e).split("/");
+      for (int i = 0; i < parts.length - 1; i++) {
+        file = file.resolve(parts[i], StandardResolveOptions.RESOLVE_DIRECTORY);
+      }
+      file = file.resolve(parts[parts.length - 1], StandardResolveOptions.RESOLVE_FILE);
       try (WritableByteChannel out = FileSystems.create(file, "image/" + e.getImageFormat())) {
         ByteBuffer buffer = ByteBuffer.wrap(e.getImageBytes());
         while (buffer.hasRemaining()) {

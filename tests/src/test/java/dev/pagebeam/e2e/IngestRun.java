@@ -76,7 +76,7 @@ final class IngestRun {
     return jsonLines(output.resolve("vectors"));
   }
 
-  private static List<JsonNode> jsonLines(Path dir) throws IOException {
+  static List<JsonNode> jsonLines(Path dir) throws IOException {
     List<JsonNode> nodes = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
       return nodes;

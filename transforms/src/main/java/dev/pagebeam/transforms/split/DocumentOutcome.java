@@ -11,6 +11,10 @@ public final class DocumentOutcome {
   int deadLetters;
   int ocrPages;
   boolean failed;
+  /** "KIND: message" of the whole-file dead letter when {@link #failed}. */
+  String failure;
+  /** SHA-256 of the file once read, else null. */
+  String documentId;
 
   /** Pages of the document (all of them, not only those processed in this call). */
   public int pageCount() {

@@ -36,5 +36,6 @@ class ExtractPageRangeFn extends DoFn<DocumentTask, PageText> {
           task.describe()));
     }
     SplitOutputs.count(outcome);
+    out.get(SplitOutputs.REPORTS).output(DocumentReport.of(task.source(), task.documentId(), false, outcome));
   }
 }

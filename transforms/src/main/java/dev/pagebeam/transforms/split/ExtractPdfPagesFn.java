@@ -40,9 +40,11 @@ class ExtractPdfPagesFn extends DoFn<MatchResult.Metadata, PageText> {
       outcome = new DocumentOutcome();
       outcome.failed = true;
       outcome.deadLetters = 1;
+      outcome.failure = ErrorKind.IO_ERROR.name() + ": could not open the file: " + e;
       sink.deadLetter(DeadLetter.forFile(source, null, DeadLetter.STAGE_OPEN, ErrorKind.IO_ERROR,
           "could not open the file: " + e));
     }
+    out.get(SplitOutputs.REPORTS).output(DocumentReport.of(source, outcome.documentId, true, outcome));
     (outcome.failed ? SplitCounters.filesFailed : SplitCounters.filesOk).inc();
     SplitOutputs.count(outcome);
     if (outcome.tasks > 0) {

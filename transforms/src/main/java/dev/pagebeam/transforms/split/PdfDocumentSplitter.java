@@ -167,6 +167,7 @@ public final class PdfDocumentSplitter {
     }
     try (DocumentBytes b = bytes) {
       String documentId = b.sha256();
+      outcome.documentId = documentId;
       if (expectedId != null && !expectedId.equals(documentId)) {
         fail(out, outcome, source, expectedId, task, ErrorKind.IO_ERROR,
             "the file changed while the job ran (its SHA-256 is no longer " + expectedId + "); rerun the job");
@@ -442,6 +443,8 @@ public final class PdfDocumentSplitter {
     if (task == null) {
       out.deadLetter(DeadLetter.forFile(source, documentId, DeadLetter.STAGE_OPEN, kind, message));
       outcome.failed = true;
+      outcome.failure = kind.name() + ": " + message;
+      outcome.documentId = documentId;
     } else {
       out.deadLetter(DeadLetter.forElement(source, documentId, DeadLetter.STAGE_OPEN, kind, message, 0, task));
     }

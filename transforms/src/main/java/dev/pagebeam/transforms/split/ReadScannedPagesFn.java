@@ -39,6 +39,7 @@ class ReadScannedPagesFn extends DoFn<DocumentTask, PageText> {
           task.describe()));
     }
     SplitOutputs.count(outcome);
+    out.get(SplitOutputs.REPORTS).output(DocumentReport.of(task.source(), task.documentId(), false, outcome));
   }
 
   @Teardown

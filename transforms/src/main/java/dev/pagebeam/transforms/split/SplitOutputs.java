@@ -10,6 +10,7 @@ final class SplitOutputs {
   static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<DeadLetter>() {};
   static final TupleTag<DocumentTask> TASKS = new TupleTag<DocumentTask>() {};
   static final TupleTag<DocumentTask> OCR_TASKS = new TupleTag<DocumentTask>() {};
+  static final TupleTag<DocumentReport> REPORTS = new TupleTag<DocumentReport>() {};
 
   private SplitOutputs() {}
 

@@ -56,6 +56,7 @@ public final class SplitPdfs extends PTransform<PCollection<String>, SplitPdfs.R
         .apply("SpreadFiles", Reshuffle.viaRandomKey());
 
     TupleTagList outputs = TupleTagList.of(SplitOutputs.IMAGES).and(SplitOutputs.DEAD_LETTERS);
+    outputs = outputs.and(SplitOutputs.REPORTS);
     PCollectionTuple whole = files.apply("ExtractPages",
         ParDo.of(new ExtractPdfPagesFn(settings)).withOutputTags(SplitOutputs.PAGE_TEXTS,
             outputs.and(SplitOutputs.TASKS).and(SplitOutputs.OCR_TASKS)));
@@ -72,6 +73,8 @@ public final class SplitPdfs extends PTransform<PCollection<String>, SplitPdfs.R
         List.of(whole.get(SplitOutputs.PAGE_TEXTS), ranges.get(SplitOutputs.PAGE_TEXTS)));
     List<PCollection<DeadLetter>> deadLetters = new ArrayList<>(
         List.of(whole.get(SplitOutputs.DEAD_LETTERS), ranges.get(SplitOutputs.DEAD_LETTERS)));
+    List<PCollection<DocumentReport>> reports = new ArrayList<>(
+        List.of(whole.get(SplitOutputs.REPORTS), ranges.get(SplitOutputs.REPORTS)));
     if (settings.ocr().enabled() && settings.text()) {
       // OCR takes seconds a page: its tasks (a path and a few page numbers) are spread on their own.
       PCollectionTuple ocr = PCollectionList.of(whole.get(SplitOutputs.OCR_TASKS))
@@ -79,11 +82,14 @@ public final class SplitPdfs extends PTransform<PCollection<String>, SplitPdfs.R
           .apply("OcrTasks", Flatten.pCollections())
           .apply("SpreadOcrTasks", Reshuffle.viaRandomKey())
           .apply("ReadScannedPages", ParDo.of(new ReadScannedPagesFn(settings))
-              .withOutputTags(SplitOutputs.PAGE_TEXTS, TupleTagList.of(SplitOutputs.DEAD_LETTERS)));
+              .withOutputTags(SplitOutputs.PAGE_TEXTS,
+                  TupleTagList.of(SplitOutputs.DEAD_LETTERS).and(SplitOutputs.REPORTS)));
       ocr.get(SplitOutputs.PAGE_TEXTS).setCoder(PageText.PageTextCoder.of());
       ocr.get(SplitOutputs.DEAD_LETTERS).setCoder(DeadLetter.DeadLetterCoder.of());
+      ocr.get(SplitOutputs.REPORTS).setCoder(DocumentReport.ReportCoder.of());
       pageTexts.add(ocr.get(SplitOutputs.PAGE_TEXTS));
       deadLetters.add(ocr.get(SplitOutputs.DEAD_LETTERS));
+      reports.add(ocr.get(SplitOutputs.REPORTS));
     }
 
     PCollectionTuple chunked = PCollectionList.of(pageTexts)
@@ -104,7 +110,8 @@ public final class SplitPdfs extends PTransform<PCollection<String>, SplitPdfs.R
         .and(images.get(ReadImageTextFn.ELEMENTS))
         .apply("Elements", Flatten.pCollections());
     return new Result(patterns.getPipeline(), elements,
-        PCollectionList.of(deadLetters).apply("DeadLetters", Flatten.pCollections()));
+        PCollectionList.of(deadLetters).apply("DeadLetters", Flatten.pCollections()),
+        PCollectionList.of(reports).apply("Reports", Flatten.pCollections()));
   }
 
   private static void setCoders(PCollectionTuple tuple) {
@@ -112,19 +119,39 @@ public final class SplitPdfs extends PTransform<PCollection<String>, SplitPdfs.R
     tuple.get(SplitOutputs.IMAGES).setCoder(PdfElement.ElementCoder.of());
     tuple.get(SplitOutputs.DEAD_LETTERS).setCoder(DeadLetter.DeadLetterCoder.of());
     tuple.get(SplitOutputs.OCR_TASKS).setCoder(DocumentTask.TaskCoder.of());
+    tuple.get(SplitOutputs.REPORTS).setCoder(DocumentReport.ReportCoder.of());
     if (tuple.has(SplitOutputs.TASKS)) {
       tuple.get(SplitOutputs.TASKS).setCoder(DocumentTask.TaskCoder.of());
     }
   }
 
-  /** The split's two outputs: elements and dead letters. */
+  /** The split's outputs: elements, dead letters, and what was done with each file. */
   public static final class Result extends WithDeadLetters<PdfElement> {
-    Result(Pipeline pipeline, PCollection<PdfElement> elements, PCollection<DeadLetter> deadLetters) {
+    private final PCollection<DocumentReport> reports;
+    private final org.apache.beam.sdk.values.TupleTag<DocumentReport> reportsTag =
+        new org.apache.beam.sdk.values.TupleTag<>("reports");
+
+    Result(Pipeline pipeline, PCollection<PdfElement> elements, PCollection<DeadLetter> deadLetters,
+        PCollection<DocumentReport> reports) {
       super("elements", pipeline, elements, deadLetters);
+      this.reports = reports;
     }
 
     public PCollection<PdfElement> elements() {
       return output();
+    }
+
+    /** One report per matched file ({@link DocumentReport#isFileReport()}) and one per page-range or OCR task. */
+    public PCollection<DocumentReport> reports() {
+      return reports;
+    }
+
+    @Override
+    public java.util.Map<org.apache.beam.sdk.values.TupleTag<?>, org.apache.beam.sdk.values.PValue> expand() {
+      java.util.Map<org.apache.beam.sdk.values.TupleTag<?>, org.apache.beam.sdk.values.PValue> all =
+          new java.util.HashMap<>(super.expand());
+      all.put(reportsTag, reports);
+      return all;
     }
   }
 }
