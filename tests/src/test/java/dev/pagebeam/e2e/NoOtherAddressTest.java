@@ -25,14 +25,13 @@ class NoOtherAddressTest {
   @TempDir Path out;
 
   /** The addresses (host:port) the command connected to, over IP. */
-  static List<String> connections(Path home, Path trace, String... args) throws Exception {
+  static List<String> connections(Path trace, String... args) throws Exception {
     Path strace = Path.of("/usr/bin/strace");
     assertThat(strace).as("strace is needed for this test (Debian package strace)").isExecutable();
     List<String> command = new ArrayList<>(List.of(strace.toString(), "-f", "-qq", "-e", "trace=connect", "-e",
-        "signal=none", "-o", trace.toString(), home.resolve("bin/pagebeam").toString()));
-    command.addAll(List.of(args));
+        "signal=none", "-o", trace.toString()));
+    command.addAll(Launcher.command(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().put("PAGEBEAM_NO_BUILD", "1");
     Process p = pb.start();
     String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(log).isZero();
@@ -54,14 +53,14 @@ class NoOtherAddressTest {
 
   @Test
   void theQuickStartConnectsToNothing() throws Exception {
-    List<String> addresses = connections(Corpus.home(), out.resolve("trace.txt"), "ingest", "--output=" + out);
+    List<String> addresses = connections(out.resolve("trace.txt"), "ingest", "--output=" + out);
     assertThat(addresses).as("IP connections of the quick start (file sink)").isEmpty();
   }
 
   @Test
   void anIngestIntoChromaConnectsOnlyToChroma() throws Exception {
     String chroma = TestServers.address("CHROMA");
-    List<String> addresses = connections(Corpus.home(), out.resolve("trace.txt"), "ingest", "--output=" + out,
+    List<String> addresses = connections(out.resolve("trace.txt"), "ingest", "--output=" + out,
         "--sink=chroma://" + chroma + "/" + TestServers.uniqueCollection("net"));
     assertThat(addresses).as("the run talks to Chroma").isNotEmpty();
     assertThat(addresses).as("IP connections other than the configured Chroma server")

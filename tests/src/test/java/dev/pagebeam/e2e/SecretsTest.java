@@ -71,11 +71,9 @@ class SecretsTest {
   @Test
   void aRunWithMilvusTokenSetPutsItInNoOutputAndNoLog() throws Exception {
     String collection = TestServers.uniqueCollection("secret");
-    Path home = Corpus.home();
-    ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/pagebeam").toString(), "ingest", "--output=" + out,
-        "--sink=milvus://" + TestServers.address("MILVUS") + "/" + collection).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(Launcher.command("ingest", "--output=" + out,
+        "--sink=milvus://" + TestServers.address("MILVUS") + "/" + collection)).redirectErrorStream(true);
     pb.environment().put("MILVUS_TOKEN", TOKEN);
-    pb.environment().put("PAGEBEAM_NO_BUILD", "1");
     Process p = pb.start();
     String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(log).isZero();
