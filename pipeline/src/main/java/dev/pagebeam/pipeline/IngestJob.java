@@ -60,6 +60,8 @@ public final class IngestJob {
   private final long fileCount;
   private final ModelFacts model;
   private final EncodeSettings encode;
+  /** Set when the sink guard created the collection in this run (nothing to skip or replace). */
+  private boolean newCollection;
 
   /** What the launcher learned about the model by loading it. */
   static final class ModelFacts {
@@ -104,9 +106,16 @@ public final class IngestJob {
     ModelSpec spec = modelSpec(options);
     ModelFacts facts = checkModel(spec, settings);
     EncodeSettings encode = encodeSettings(options, spec, facts.cuda);
-    String guard = Sinks.prepare(Sinks.target(options), options, facts.id, facts.dimension);
-    LOG.info("sink {}: {} ({} dimensions, model {})", Sinks.target(options), guard, facts.dimension, facts.id);
-    return new IngestJob(options, settings, patterns, files, facts, encode);
+    SinkTarget target = Sinks.target(options);
+    if (options.getPrune() && target.kind() == SinkTarget.Kind.FILE) {
+      throw new IllegalArgumentException("--prune needs a Chroma or Milvus sink: the file sink is written anew by"
+          + " every run, so it never holds documents that left the input");
+    }
+    String guard = Sinks.prepare(target, options, facts.id, facts.dimension);
+    LOG.info("sink {}: {} ({} dimensions, model {})", target, guard, facts.dimension, facts.id);
+    IngestJob job = new IngestJob(options, settings, patterns, files, facts, encode);
+    job.newCollection = !guard.equals("checked");
+    return job;
   }
 
   public static SplitSettings splitSettings(PagebeamOptions o) {
@@ -286,9 +295,26 @@ public final class IngestJob {
   /** Adds the job's transforms to {@code pipeline}. */
   void build(Pipeline pipeline) {
     String out = options.getOutput();
-    SplitPdfs.Result split = pipeline
+    PCollection<MatchResult.Metadata> files = pipeline
         .apply("Inputs", Create.of(patterns))
-        .apply("SplitPdfs", SplitPdfs.with(settings));
+        .apply("MatchFiles", SplitPdfs.match());
+    SinkTarget target = Sinks.target(options);
+    boolean incremental = encode != null && target.kind() != SinkTarget.Kind.FILE;
+    String fingerprint = incremental
+        ? Incremental.fingerprint(model.id, settings, out, options.getWriteImages()) : null;
+    List<PCollection<String>> incrementalLines = new ArrayList<>();
+    PCollection<MatchResult.Metadata> toSplit = files;
+    if (incremental) {
+      Incremental.Checked checked = Incremental.check(files, Sinks.connector(target, options), fingerprint,
+          options.getFull(), newCollection, Sinks.retry(options));
+      toSplit = checked.toSplit;
+      incrementalLines.add(checked.ledgerLines);
+      if (options.getPrune()) {
+        incrementalLines.add(Incremental.prune(pipeline.begin(), files, Sinks.connector(target, options),
+            Sinks.retry(options)));
+      }
+    }
+    SplitPdfs.Result split = toSplit.apply("SplitPdfs", SplitPdfs.files(settings));
     List<PCollection<DeadLetter>> deadLetters = new ArrayList<>(List.of(split.deadLetters()));
     if (options.getWriteElements()) {
       split.elements()
@@ -313,9 +339,14 @@ public final class IngestJob {
     // the ledger counts sink failures apart from the split's and the encoder's dead letters
     PCollection<DeadLetter> elementDeadLetters = PCollectionList.of(deadLetters)
         .apply("ElementDeadLetters", Flatten.pCollections());
-    pipeline.apply("Ledger", new Ledger(out, new Ledger.Run(encode != null, model != null && model.encodesImages,
+    Ledger ledger = new Ledger(out, new Ledger.Run(encode != null, model != null && model.encodesImages,
         model == null ? null : model.id, settings.ocr().mode().label()), split.reports(), split.elements(),
-        elementDeadLetters, records, failed));
+        elementDeadLetters, records, failed);
+    if (incremental) {
+      ledger.withManifest(PCollectionList.of(incrementalLines).apply("IncrementalLines", Flatten.pCollections()),
+          Sinks.connector(target, options), fingerprint, Sinks.retry(options));
+    }
+    pipeline.apply("Ledger", ledger);
     List<PCollection<DeadLetter>> all = new ArrayList<>(List.of(elementDeadLetters));
     if (failed != null) {
       all.add(failed.apply("SinkFailureToDeadLetter",

@@ -76,6 +76,23 @@ final class Ledger extends PTransform<PBegin, PDone> {
   private final PCollection<VectorRecord> toSink;
   private final PCollection<SinkFailure> sinkFailures;
 
+  /** Ledger lines made elsewhere (unchanged and removed documents of an incremental run), or null. */
+  private PCollection<String> moreLines;
+  /** Where the manifest of an incremental run goes, or null. */
+  private dev.pagebeam.io.store.StoreConnector manifest;
+  private String fingerprint;
+  private dev.pagebeam.io.store.RetryPolicy retry;
+
+  /** Adds the incremental run's own lines, and writes the manifest entries of completely indexed files. */
+  Ledger withManifest(PCollection<String> lines, dev.pagebeam.io.store.StoreConnector manifest, String fingerprint,
+      dev.pagebeam.io.store.RetryPolicy retry) {
+    this.moreLines = lines;
+    this.manifest = manifest;
+    this.fingerprint = fingerprint;
+    this.retry = retry;
+    return this;
+  }
+
   /** {@code toSink} and {@code sinkFailures} are null when nothing is encoded. */
   Ledger(String output, Run run, PCollection<DocumentReport> reports, PCollection<PdfElement> elements,
       PCollection<DeadLetter> deadLetters, PCollection<VectorRecord> toSink, PCollection<SinkFailure> sinkFailures) {
@@ -98,12 +115,46 @@ final class Ledger extends PTransform<PBegin, PDone> {
       facts.add(facts("Vectors", toSink, Counts::of));
       facts.add(facts("SinkFailures", sinkFailures, Counts::of));
     }
-    PCollectionList.of(facts)
+    PCollection<KV<String, Counts>> perFile = PCollectionList.of(facts)
         .apply("AllFacts", Flatten.pCollections())
-        .apply("PerFile", Combine.perKey(Counts::sum))
-        .apply("LedgerLine", ParDo.of(new LineFn(run)))
-        .apply("WriteLedger", TextIO.write().to(output + "/ledger/ledger").withSuffix(".jsonl"));
+        .apply("PerFile", Combine.perKey(Counts::sum));
+    PCollection<String> lines = perFile.apply("LedgerLine", ParDo.of(new LineFn(run)));
+    if (moreLines != null) {
+      lines = PCollectionList.of(lines).and(moreLines).apply("AllLedgerLines", Flatten.pCollections());
+    }
+    lines.apply("WriteLedger", TextIO.write().to(output + "/ledger/ledger").withSuffix(".jsonl"));
+    if (manifest != null) {
+      // in a batch job the per-file sums come after every write of the file has answered
+      perFile.apply("ManifestEntry", ParDo.of(new ManifestEntryFn(run, fingerprint)))
+          .setCoder(org.apache.beam.sdk.coders.SerializableCoder.of(dev.pagebeam.io.store.ManifestEntry.class))
+          .apply("WriteManifest", ParDo.of(new Incremental.WriteManifestFn(manifest, retry)));
+    }
     return PDone.in(begin.getPipeline());
+  }
+
+  /**
+   * The manifest entry of a file indexed without a loss (or read and found without content): a
+   * file with sink failures or dead letters gets none, so the next run tries it again.
+   */
+  static final class ManifestEntryFn extends DoFn<KV<String, Counts>, dev.pagebeam.io.store.ManifestEntry> {
+    private final Run run;
+    private final String fingerprint;
+
+    ManifestEntryFn(Run run, String fingerprint) {
+      this.run = run;
+      this.fingerprint = fingerprint;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, Counts> file, OutputReceiver<dev.pagebeam.io.store.ManifestEntry> out) {
+      Counts c = file.getValue();
+      String status = status(c, run);
+      if (c.documentId != null && (status.equals(INDEXED) || status.equals(NO_CONTENT))
+          && c.n[Counts.SINK_FAILURES] == 0 && c.n[Counts.DEAD_LETTERS] == 0) {
+        out.output(new dev.pagebeam.io.store.ManifestEntry(file.getKey(), c.documentId, fingerprint,
+            c.vectorsWritten()));
+      }
+    }
   }
 
   private static <T> PCollection<KV<String, Counts>> facts(String name, PCollection<T> in,

@@ -18,6 +18,8 @@ public final class PagebeamCli {
   static final int OK = 0;
   static final int FAILED = 1;
   static final int USAGE = 2;
+  /** Another run holds the sink's lock. */
+  static final int LOCKED = 3;
 
   private PagebeamCli() {}
 
@@ -53,10 +55,29 @@ public final class PagebeamCli {
   }
 
   private static int ingest(String[] args, PrintStream out, PrintStream err) {
-    IngestJob job;
     PagebeamOptions options;
     try {
       options = parse(args);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      err.println("pagebeam ingest: " + e.getMessage());
+      return USAGE;
+    }
+    // the lock comes first: the sink guard may create or recreate the collection
+    try (RunLock lock = RunLock.acquire(java.nio.file.Path.of(options.getLockDir()),
+        Sinks.target(options).toString())) {
+      return ingest(options, out, err);
+    } catch (RunLock.HeldException e) {
+      err.println("pagebeam ingest: " + e.getMessage());
+      return LOCKED;
+    } catch (Exception e) {
+      err.println("pagebeam ingest: cannot take the run lock in --lockDir=" + options.getLockDir() + ": " + e);
+      return USAGE;
+    }
+  }
+
+  private static int ingest(PagebeamOptions options, PrintStream out, PrintStream err) {
+    IngestJob job;
+    try {
       job = IngestJob.prepare(options);
     } catch (IllegalArgumentException | IllegalStateException e) {
       // bad options, a model or device that cannot work, a sink that refuses the model
@@ -230,7 +251,7 @@ public final class PagebeamCli {
       "minImageSize", "maxImageSide", "maxImagePixels", "memoryPerDocumentMb", "secondsPerDocument", "pagesPerTask",
       "ocr", "ocrLanguages", "ocrDataDir", "ocrDpi", "ocrUpscaleBelow", "ocrSecondsPerImage",
       "encode", "device", "cpuThreads", "cudaMemoryLimitMb", "textBatchSize", "imageBatchSize", "maxBatchTokens",
-      "encoderShards", "encoderBatching", "maxBufferingSeconds", "workers", "recreate", "sink", "chromaTenant", "chromaDatabase", "milvusDatabase",
+      "encoderShards", "encoderBatching", "maxBufferingSeconds", "workers", "recreate", "full", "prune", "lockDir", "sink", "chromaTenant", "chromaDatabase", "milvusDatabase",
       "milvusToken", "milvusTokenFile", "milvusTls", "sinkBatchSize", "sinkRetrySeconds", "writeElements", "writeImages",
       "text", "image", "k");
 
@@ -248,7 +269,8 @@ public final class PagebeamCli {
       return Boolean.toString(m.getAnnotation(Default.Boolean.class).value());
     }
     if (m.getAnnotation(Default.InstanceFactory.class) != null) {
-      return "<pagebeam home>/samples/*.pdf";
+      return m.getAnnotation(Default.InstanceFactory.class).value() == PagebeamOptions.LockDirFactory.class
+          ? "<java.io.tmpdir>/pagebeam-locks" : "<pagebeam home>/samples/*.pdf";
     }
     return "";
   }

@@ -220,6 +220,36 @@ public interface PagebeamOptions extends PipelineOptions {
 
   void setMaxBufferingSeconds(int value);
 
+  @Description("Re-ingest every file, even those the collection's manifest shows unchanged (same content, same "
+      + "model and settings). Without it, a run into an existing Chroma or Milvus collection skips unchanged files "
+      + "and replaces the records of changed ones.")
+  @Default.Boolean(false)
+  boolean getFull();
+
+  void setFull(boolean value);
+
+  @Description("Directory of the run locks: two ingest runs into the same sink never overlap; the second exits "
+      + "with code 3 and names the holder. On several hosts, use a directory they share.")
+  @Default.InstanceFactory(LockDirFactory.class)
+  String getLockDir();
+
+  void setLockDir(String value);
+
+  /** The default --lockDir: pagebeam-locks in the system's temporary directory. */
+  class LockDirFactory implements DefaultValueFactory<String> {
+    @Override
+    public String create(PipelineOptions options) {
+      return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "pagebeam-locks").toString();
+    }
+  }
+
+  @Description("Delete from the Chroma or Milvus collection the records of documents that are no longer in the "
+      + "input (by the collection's manifest). Without it nothing is deleted.")
+  @Default.Boolean(false)
+  boolean getPrune();
+
+  void setPrune(boolean value);
+
   @Description("Replace what the sink holds even when its model or dimension differ: the vectors of an earlier run "
       + "into the same output, or the Chroma or Milvus collection (dropped and created again).")
   @Default.Boolean(false)

@@ -82,7 +82,12 @@ final class Sinks {
     }
     return WriteToVectorStore.to(connector(t, o), dimension)
         .withMaxBatchRecords(o.getSinkBatchSize())
-        .withRetry(new RetryPolicy(Integer.MAX_VALUE, 500, o.getSinkRetrySeconds() * 1000L));
+        .withRetry(retry(o));
+  }
+
+  /** Retries of a database sink's requests: 0.5 s doubling, for up to --sinkRetrySeconds. */
+  static RetryPolicy retry(PagebeamOptions o) {
+    return new RetryPolicy(Integer.MAX_VALUE, 500, o.getSinkRetrySeconds() * 1000L);
   }
 
   static VectorStore open(SinkTarget t, PagebeamOptions o) throws IOException {

@@ -39,7 +39,11 @@ public final class Summary {
       EncodeCounters.IMAGES_WITHOUT_ENCODER,
       EncodeCounters.MODEL_LOADS,
       SinkCounters.SINK_FAILURES,
-      SinkCounters.UPSERT_REQUESTS);
+      SinkCounters.UPSERT_REQUESTS,
+      Incremental.DOCUMENTS_SKIPPED,
+      Incremental.DOCUMENTS_ADDED,
+      Incremental.DOCUMENTS_UPDATED,
+      Incremental.DOCUMENTS_REMOVED);
 
   private final Map<String, Object> values = new LinkedHashMap<>();
 

@@ -133,7 +133,8 @@ class FlinkClusterTest {
     StoreConnector chroma = TestServers.connector("chroma", collection);
     assertThat(count(chroma)).isEqualTo(direct.count("vectors_written"));
     // the natives sit on the cluster's classpath, so a new job classloader on the same TaskManagers works
-    IngestRun second = IngestRun.ingest(dir.resolve("chroma-2"), args);
+    // --full: the same work again, not an incremental run that finds everything unchanged
+    IngestRun second = IngestRun.ingest(dir.resolve("chroma-2"), append(args, "--full=true"));
     assertThat(second.exitCode).as(second.stderr).isZero();
     assertThat(second.count("vectors_written")).isEqualTo(first.count("vectors_written"));
     assertThat(count(chroma)).as("upserts by id: the same records again").isEqualTo(direct.count("vectors_written"));
@@ -253,5 +254,10 @@ class FlinkClusterTest {
     try (VectorStore store = connector.open()) {
       return store.count();
     }
+  }
+
+  private static String[] append(String[] args, String... more) {
+    return java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(more))
+        .toArray(String[]::new);
   }
 }

@@ -70,6 +70,15 @@ class SinkIngestTest {
         "--sink=" + sink(kind, address, collection), "--writeImages=false");
     assertThat(again.exitCode).as(again.stderr).isZero();
     assertThat(count(connector)).as("a rerun upserts the same ids").isEqualTo(written);
+    // an incremental rerun parses none of the files the first run indexed without a loss
+    long clean = IngestRun.jsonLines(out.resolve("ledger")).stream()
+        .filter(l -> l.get("dead_letters").asLong() == 0 && l.get("sink_failures").asLong() == 0
+            && !l.get("status").asText().equals("failed")).count();
+    assertThat(clean).isPositive();
+    assertThat(again.count("documents_skipped")).isEqualTo(clean);
+    assertThat(again.count("vectors_written")).isEqualTo(written - IngestRun.jsonLines(out.resolve("ledger")).stream()
+        .filter(l -> l.get("dead_letters").asLong() == 0 && l.get("sink_failures").asLong() == 0)
+        .mapToLong(l -> l.get("vectors").asLong()).sum());
 
     // A sentence from a known page finds that page's chunk in the top 3.
     List<JsonNode> chunks = first.elements().stream().filter(e -> e.get("type").asText().equals("text_chunk"))

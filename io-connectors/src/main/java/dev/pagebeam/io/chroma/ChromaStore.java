@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pagebeam.io.VectorRecord;
 import dev.pagebeam.io.store.CollectionState;
+import dev.pagebeam.io.store.ManifestEntry;
 import dev.pagebeam.io.store.SearchHit;
 import dev.pagebeam.io.store.StoreException;
 import dev.pagebeam.io.store.VectorStore;
@@ -35,6 +36,7 @@ final class ChromaStore implements VectorStore {
   private final HttpClient http;
   private final String base;
   private String collectionId;
+  private String manifestId;
   private int maxBatchSize;
 
   ChromaStore(ChromaConnector target) {
@@ -72,6 +74,9 @@ final class ChromaStore implements VectorStore {
     metadata.put(MODEL_KEY, model);
     metadata.put(DIMENSION_KEY, dimension);
     body.put("get_or_create", false);
+    // a manifest left from a collection of the same name, dropped by hand, would skip every document
+    send("DELETE", base + "/collections/" + encode(manifestName()), null, true);
+    manifestId = null;
     collectionId = send("POST", base + "/collections", body, false).get("id").asText();
   }
 
@@ -87,7 +92,9 @@ final class ChromaStore implements VectorStore {
   @Override
   public void drop() throws IOException {
     send("DELETE", base + "/collections/" + encode(target.collection()), null, true);
+    send("DELETE", base + "/collections/" + encode(manifestName()), null, true);
     collectionId = null;
+    manifestId = null;
   }
 
   @Override
@@ -201,6 +208,103 @@ final class ChromaStore implements VectorStore {
           m.path("page").asInt(), m.path("preview").asText(), m.path("ref").asText()));
     }
     return hits;
+  }
+
+  /**
+   * The manifest lives in a collection of its own beside the records, {@code NAME-manifest}: one
+   * record per document, with a one-number embedding Chroma requires and the entry as metadata.
+   */
+  String manifestName() {
+    return target.collection() + "-manifest";
+  }
+
+  @Override
+  public boolean keepsManifest() {
+    return true;
+  }
+
+  private String manifestId() throws IOException {
+    if (manifestId == null) {
+      ObjectNode body = JSON.createObjectNode();
+      body.put("name", manifestName());
+      body.putObject("metadata").put("pagebeam_manifest_of", target.collection());
+      body.put("get_or_create", true);
+      manifestId = send("POST", base + "/collections", body, false).get("id").asText();
+    }
+    return manifestId;
+  }
+
+  @Override
+  public java.util.Map<String, ManifestEntry> manifestEntries(java.util.Collection<String> sources)
+      throws IOException {
+    java.util.Map<String, ManifestEntry> found = new java.util.HashMap<>();
+    List<String> all = new ArrayList<>(sources);
+    for (int i = 0; i < all.size(); i += 500) {
+      ObjectNode body = JSON.createObjectNode();
+      ArrayNode ids = body.putArray("ids");
+      all.subList(i, Math.min(all.size(), i + 500)).forEach(source -> ids.add(ManifestEntry.key(source)));
+      body.putArray("include").add("metadatas");
+      readEntries(send("POST", base + "/collections/" + manifestId() + "/get", body, false),
+          e -> found.put(e.source(), e));
+    }
+    return found;
+  }
+
+  private static int readEntries(JsonNode r, java.util.function.Consumer<ManifestEntry> each) {
+    JsonNode metadatas = r.path("metadatas");
+    for (JsonNode m : metadatas) {
+      each.accept(new ManifestEntry(m.path("source").asText(), m.path("document_id").asText(),
+          m.path("settings").asText(), m.path("vectors").asLong()));
+    }
+    return metadatas.size();
+  }
+
+  @Override
+  public void putManifestEntries(List<ManifestEntry> entries) throws IOException {
+    for (int i = 0; i < entries.size(); i += 500) {
+      ObjectNode body = JSON.createObjectNode();
+      ArrayNode ids = body.putArray("ids");
+      ArrayNode embeddings = body.putArray("embeddings");
+      ArrayNode metadatas = body.putArray("metadatas");
+      for (ManifestEntry e : entries.subList(i, Math.min(entries.size(), i + 500))) {
+        ids.add(e.key());
+        embeddings.addArray().add(1.0f);
+        metadatas.addObject().put("source", e.source()).put("document_id", e.documentId())
+            .put("settings", e.settings()).put("vectors", e.vectors());
+      }
+      send("POST", base + "/collections/" + manifestId() + "/upsert", body, false);
+    }
+  }
+
+  @Override
+  public void removeManifestEntries(java.util.Collection<String> sources) throws IOException {
+    List<String> all = new ArrayList<>(sources);
+    for (int i = 0; i < all.size(); i += 500) {
+      ObjectNode body = JSON.createObjectNode();
+      ArrayNode ids = body.putArray("ids");
+      all.subList(i, Math.min(all.size(), i + 500)).forEach(source -> ids.add(ManifestEntry.key(source)));
+      send("POST", base + "/collections/" + manifestId() + "/delete", body, false);
+    }
+  }
+
+  @Override
+  public void forEachManifestEntry(java.util.function.Consumer<ManifestEntry> each) throws IOException {
+    for (int offset = 0; ; offset += 1000) {
+      ObjectNode body = JSON.createObjectNode();
+      body.put("limit", 1000);
+      body.put("offset", offset);
+      body.putArray("include").add("metadatas");
+      if (readEntries(send("POST", base + "/collections/" + manifestId() + "/get", body, false), each) < 1000) {
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void deleteDocument(String source) throws IOException {
+    ObjectNode body = JSON.createObjectNode();
+    body.putObject("where").putObject("source").put("$eq", source);
+    send("POST", base + "/collections/" + id() + "/delete", body, false);
   }
 
   private String id() throws IOException {

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.pagebeam.io.VectorRecord;
 import dev.pagebeam.io.store.CollectionState;
+import dev.pagebeam.io.store.ManifestEntry;
 import dev.pagebeam.io.store.SearchHit;
 import dev.pagebeam.io.store.StoreException;
 import dev.pagebeam.io.store.VectorStore;
@@ -22,6 +23,10 @@ import io.milvus.v2.service.collection.request.DropCollectionReq;
 import io.milvus.v2.service.collection.request.HasCollectionReq;
 import io.milvus.v2.service.collection.request.LoadCollectionReq;
 import io.milvus.v2.service.collection.response.DescribeCollectionResp;
+import io.milvus.orm.iterator.QueryIterator;
+import io.milvus.response.QueryResultsWrapper;
+import io.milvus.v2.service.vector.request.DeleteReq;
+import io.milvus.v2.service.vector.request.QueryIteratorReq;
 import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.UpsertReq;
@@ -57,6 +62,9 @@ final class MilvusStore implements VectorStore {
 
   /** Set once this store has made sure the collection is loaded for reads. */
   private boolean loaded;
+
+  /** Set once the manifest collection is known to exist and be loaded. */
+  private boolean manifestReady;
 
   MilvusStore(MilvusConnector target) {
     this.target = target;
@@ -149,9 +157,18 @@ final class MilvusStore implements VectorStore {
           .consistencyLevel(ConsistencyLevel.BOUNDED)
           .build());
       client().loadCollection(LoadCollectionReq.builder().collectionName(target.collection()).build());
+      // a manifest left from a collection of the same name, dropped by hand, would skip every document
+      dropManifest();
     } catch (RuntimeException e) {
       throw classify("creating the collection", e);
     }
+  }
+
+  private void dropManifest() {
+    if (client.hasCollection(HasCollectionReq.builder().collectionName(manifestName()).build())) {
+      client.dropCollection(DropCollectionReq.builder().collectionName(manifestName()).build());
+    }
+    manifestReady = false;
   }
 
   @Override
@@ -160,6 +177,7 @@ final class MilvusStore implements VectorStore {
     loaded = false;
     try {
       client().dropCollection(DropCollectionReq.builder().collectionName(target.collection()).build());
+      dropManifest();
     } catch (RuntimeException e) {
       throw classify("dropping the collection", e);
     }
@@ -298,6 +316,147 @@ final class MilvusStore implements VectorStore {
     }
   }
 
+  /**
+   * The manifest lives in a collection of its own beside the records, {@code NAME_manifest}: one row
+   * per document (a key hashed from the source, the source, document id, settings fingerprint and
+   * vector count) and the two-number vector field Milvus requires of every collection.
+   */
+  String manifestName() {
+    return target.collection() + "_manifest";
+  }
+
+  @Override
+  public boolean keepsManifest() {
+    return true;
+  }
+
+  private MilvusClientV2 manifest() throws StoreException {
+    MilvusClientV2 c = client();
+    if (!manifestReady) {
+      try {
+        if (!c.hasCollection(HasCollectionReq.builder().collectionName(manifestName()).build())) {
+          CreateCollectionReq.CollectionSchema schema = c.createSchema();
+          schema.addField(AddFieldReq.builder().fieldName(ID).dataType(DataType.VarChar).maxLength(64)
+              .isPrimaryKey(true).autoID(false).build());
+          schema.addField(AddFieldReq.builder().fieldName(VECTOR).dataType(DataType.FloatVector).dimension(2).build());
+          schema.addField(AddFieldReq.builder().fieldName("source").dataType(DataType.VarChar).maxLength(PATH)
+              .build());
+          for (String field : List.of("document_id", "settings")) {
+            schema.addField(AddFieldReq.builder().fieldName(field).dataType(DataType.VarChar).maxLength(64).build());
+          }
+          schema.addField(AddFieldReq.builder().fieldName("vectors").dataType(DataType.Int64).build());
+          c.createCollection(CreateCollectionReq.builder().collectionName(manifestName())
+              .description("pagebeam manifest of " + target.collection()).collectionSchema(schema)
+              .indexParams(List.of(IndexParam.builder().fieldName(VECTOR).indexType(IndexParam.IndexType.FLAT)
+                  .metricType(IndexParam.MetricType.L2).build()))
+              .consistencyLevel(ConsistencyLevel.STRONG).build());
+        }
+        c.loadCollection(LoadCollectionReq.builder().collectionName(manifestName()).build());
+      } catch (RuntimeException e) {
+        throw classify("opening the manifest", e);
+      }
+      manifestReady = true;
+    }
+    return c;
+  }
+
+  private static final List<String> MANIFEST_FIELDS = List.of("source", "document_id", "settings", "vectors");
+
+  private static ManifestEntry entry(Map<String, Object> row) {
+    return new ManifestEntry(String.valueOf(row.get("source")), String.valueOf(row.get("document_id")),
+        String.valueOf(row.get("settings")), ((Number) row.get("vectors")).longValue());
+  }
+
+  @Override
+  public Map<String, ManifestEntry> manifestEntries(java.util.Collection<String> sources) throws IOException {
+    Map<String, ManifestEntry> found = new java.util.HashMap<>();
+    List<String> all = new ArrayList<>(sources);
+    try {
+      for (int i = 0; i < all.size(); i += 500) {
+        List<Object> keys = new ArrayList<>();
+        all.subList(i, Math.min(all.size(), i + 500)).forEach(source -> keys.add(ManifestEntry.key(source)));
+        QueryResp r = manifest().query(QueryReq.builder().collectionName(manifestName()).ids(keys)
+            .outputFields(MANIFEST_FIELDS).consistencyLevel(ConsistencyLevel.STRONG).build());
+        for (QueryResp.QueryResult row : r.getQueryResults()) {
+          ManifestEntry e = entry(row.getEntity());
+          found.put(e.source(), e);
+        }
+      }
+      return found;
+    } catch (RuntimeException e) {
+      throw classify("reading the manifest", e);
+    }
+  }
+
+  @Override
+  public void putManifestEntries(List<ManifestEntry> entries) throws IOException {
+    try {
+      for (int i = 0; i < entries.size(); i += 500) {
+        List<JsonObject> rows = new ArrayList<>();
+        for (ManifestEntry e : entries.subList(i, Math.min(entries.size(), i + 500))) {
+          JsonObject row = new JsonObject();
+          row.addProperty(ID, e.key());
+          JsonArray v = new JsonArray(2);
+          v.add(0f);
+          v.add(0f);
+          row.add(VECTOR, v);
+          row.addProperty("source", clip(e.source(), PATH));
+          row.addProperty("document_id", e.documentId());
+          row.addProperty("settings", e.settings());
+          row.addProperty("vectors", e.vectors());
+          rows.add(row);
+        }
+        manifest().upsert(UpsertReq.builder().collectionName(manifestName()).data(rows).build());
+      }
+    } catch (RuntimeException e) {
+      throw classify("writing the manifest", e);
+    }
+  }
+
+  @Override
+  public void removeManifestEntries(java.util.Collection<String> sources) throws IOException {
+    List<String> all = new ArrayList<>(sources);
+    try {
+      for (int i = 0; i < all.size(); i += 500) {
+        List<Object> keys = new ArrayList<>();
+        all.subList(i, Math.min(all.size(), i + 500)).forEach(source -> keys.add(ManifestEntry.key(source)));
+        manifest().delete(DeleteReq.builder().collectionName(manifestName()).ids(keys).build());
+      }
+    } catch (RuntimeException e) {
+      throw classify("removing manifest entries", e);
+    }
+  }
+
+  @Override
+  public void forEachManifestEntry(java.util.function.Consumer<ManifestEntry> each) throws IOException {
+    try {
+      // an iterator pages by primary key: no offset window (Milvus caps offset + limit at 16,384)
+      QueryIterator it = manifest().queryIterator(QueryIteratorReq.builder().collectionName(manifestName())
+          .outputFields(MANIFEST_FIELDS).batchSize(1000).consistencyLevel(ConsistencyLevel.STRONG).build());
+      try {
+        for (List<QueryResultsWrapper.RowRecord> page = it.next(); !page.isEmpty(); page = it.next()) {
+          for (QueryResultsWrapper.RowRecord row : page) {
+            each.accept(entry(row.getFieldValues()));
+          }
+        }
+      } finally {
+        it.close();
+      }
+    } catch (RuntimeException e) {
+      throw classify("listing the manifest", e);
+    }
+  }
+
+  @Override
+  public void deleteDocument(String source) throws IOException {
+    String quoted = "\"" + clip(source, PATH).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    try {
+      client().delete(DeleteReq.builder().collectionName(target.collection()).filter("source == " + quoted).build());
+    } catch (RuntimeException e) {
+      throw classify("deleting the records of " + source, e);
+    }
+  }
+
   @Override
   public List<SearchHit> search(float[] vector, int k) throws IOException {
     try {
@@ -330,6 +489,7 @@ final class MilvusStore implements VectorStore {
       // A restarted Milvus Lite also leaves the collection released: load it again before reading.
       close();
       loaded = false;
+      manifestReady = false;
     }
     return classified;
   }

@@ -38,6 +38,37 @@ public interface VectorStore extends AutoCloseable {
   /** Which of {@code ids} the collection holds (asked in slices; for checks of what was written). */
   java.util.Set<String> existing(java.util.Collection<String> ids) throws IOException;
 
+  /** Whether this store keeps a manifest for incremental ingest (Chroma and Milvus do; files do not). */
+  default boolean keepsManifest() {
+    return false;
+  }
+
+  /** The manifest entries of those of {@code sources} that have one, by source. */
+  default java.util.Map<String, ManifestEntry> manifestEntries(java.util.Collection<String> sources)
+      throws IOException {
+    throw new UnsupportedOperationException(describeTarget() + " keeps no manifest");
+  }
+
+  /** Writes (replaces) manifest entries. */
+  default void putManifestEntries(List<ManifestEntry> entries) throws IOException {
+    throw new UnsupportedOperationException(describeTarget() + " keeps no manifest");
+  }
+
+  /** Removes the manifest entries of {@code sources}. */
+  default void removeManifestEntries(java.util.Collection<String> sources) throws IOException {
+    throw new UnsupportedOperationException(describeTarget() + " keeps no manifest");
+  }
+
+  /** Every manifest entry, in pages; for --prune, which needs the documents no longer in the input. */
+  default void forEachManifestEntry(java.util.function.Consumer<ManifestEntry> each) throws IOException {
+    throw new UnsupportedOperationException(describeTarget() + " keeps no manifest");
+  }
+
+  /** Deletes every record of the document read from {@code source} (by the records' source field). */
+  default void deleteDocument(String source) throws IOException {
+    throw new UnsupportedOperationException(describeTarget() + " cannot delete by document");
+  }
+
   /** The {@code k} nearest records to {@code vector}, best first. */
   List<SearchHit> search(float[] vector, int k) throws IOException;
 

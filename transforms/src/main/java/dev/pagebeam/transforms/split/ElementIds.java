@@ -64,7 +64,7 @@ public final class ElementIds {
     return newSha256().digest(bytes);
   }
 
-  static MessageDigest newSha256() {
+  public static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -72,7 +72,7 @@ public final class ElementIds {
     }
   }
 
-  static String hex(byte[] digest, int bytes) {
+  public static String hex(byte[] digest, int bytes) {
     char[] out = new char[bytes * 2];
     for (int i = 0; i < bytes; i++) {
       out[2 * i] = HEX[(digest[i] >> 4) & 0xf];

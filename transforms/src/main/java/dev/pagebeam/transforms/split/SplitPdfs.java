@@ -48,12 +48,29 @@ public final class SplitPdfs extends PTransform<PCollection<String>, SplitPdfs.R
     return settings;
   }
 
+  /** Matches file patterns (paths, globs) to the files SplitPdfs reads. */
+  public static PTransform<PCollection<String>, PCollection<MatchResult.Metadata>> match() {
+    return FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD);
+  }
+
+  /** Splits files already matched (for example those that incremental ingest found changed). */
+  public static PTransform<PCollection<MatchResult.Metadata>, Result> files(SplitSettings settings) {
+    return new PTransform<PCollection<MatchResult.Metadata>, Result>() {
+      @Override
+      public Result expand(PCollection<MatchResult.Metadata> files) {
+        return split(files, settings);
+      }
+    };
+  }
+
   @Override
   public Result expand(PCollection<String> patterns) {
-    PCollection<MatchResult.Metadata> files = patterns
-        .apply("MatchFiles", FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD))
-        // Spread files over workers; only metadata (path, size) is shuffled.
-        .apply("SpreadFiles", Reshuffle.viaRandomKey());
+    return split(patterns.apply("MatchFiles", match()), settings);
+  }
+
+  private static Result split(PCollection<MatchResult.Metadata> matched, SplitSettings settings) {
+    // Spread files over workers; only metadata (path, size) is shuffled.
+    PCollection<MatchResult.Metadata> files = matched.apply("SpreadFiles", Reshuffle.viaRandomKey());
 
     TupleTagList outputs = TupleTagList.of(SplitOutputs.IMAGES).and(SplitOutputs.DEAD_LETTERS);
     outputs = outputs.and(SplitOutputs.REPORTS);
@@ -109,7 +126,7 @@ public final class SplitPdfs extends PTransform<PCollection<String>, SplitPdfs.R
     PCollection<PdfElement> elements = PCollectionList.of(chunked.get(ChunkPageText.CHUNKS))
         .and(images.get(ReadImageTextFn.ELEMENTS))
         .apply("Elements", Flatten.pCollections());
-    return new Result(patterns.getPipeline(), elements,
+    return new Result(matched.getPipeline(), elements,
         PCollectionList.of(deadLetters).apply("DeadLetters", Flatten.pCollections()),
         PCollectionList.of(reports).apply("Reports", Flatten.pCollections()));
   }

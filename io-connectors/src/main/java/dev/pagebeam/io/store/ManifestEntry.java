@@ -1,0 +1,72 @@
+package dev.pagebeam.io.store;
+
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Objects;
+
+/**
+ * What a collection holds of one input document, as incremental ingest compares it: the document's
+ * content hash (its document id), the fingerprint of the settings that shaped its vectors, and how
+ * many vectors it has. One entry per document, beside the collection, never per vector.
+ */
+public final class ManifestEntry implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String source;
+  private final String documentId;
+  private final String settings;
+  private final long vectors;
+
+  public ManifestEntry(String source, String documentId, String settings, long vectors) {
+    this.source = Objects.requireNonNull(source);
+    this.documentId = Objects.requireNonNull(documentId);
+    this.settings = Objects.requireNonNull(settings);
+    this.vectors = vectors;
+  }
+
+  public String source() {
+    return source;
+  }
+
+  public String documentId() {
+    return documentId;
+  }
+
+  public String settings() {
+    return settings;
+  }
+
+  public long vectors() {
+    return vectors;
+  }
+
+  /** The entry's id in the store: a hash of the source, so that any path fits a key field. */
+  public String key() {
+    return key(source);
+  }
+
+  public static String key(String source) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(source.getBytes(StandardCharsets.UTF_8));
+      StringBuilder s = new StringBuilder(32);
+      for (int i = 0; i < 16; i++) {
+        s.append(Character.forDigit((d[i] >> 4) & 0xf, 16)).append(Character.forDigit(d[i] & 0xf, 16));
+      }
+      return s.toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    }
+  }
+
+  /** True when the document and the settings are the ones this entry was written for. */
+  public boolean matches(String documentId, String settings) {
+    return this.documentId.equals(documentId) && this.settings.equals(settings);
+  }
+
+  @Override
+  public String toString() {
+    return source + " " + documentId.substring(0, Math.min(12, documentId.length())) + " " + settings + " " + vectors;
+  }
+}

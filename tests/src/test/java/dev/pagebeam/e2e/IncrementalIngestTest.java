@@ -1,0 +1,155 @@
+package dev.pagebeam.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pagebeam.io.TestServers;
+import dev.pagebeam.io.store.StoreConnector;
+import dev.pagebeam.io.store.VectorStore;
+import dev.pagebeam.transforms.split.TestPdfs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Incremental ingest on the real Chroma and Milvus servers: a nightly rerun after one document
+ * changed, one was added and one deleted makes exactly those changes, and the collection then holds
+ * exactly what a fresh ingest of the same folder gives (no orphans, nothing missing); and two runs on
+ * one collection never overlap.
+ */
+class IncrementalIngestTest {
+  @TempDir Path out;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"chroma", "milvus"})
+  void aRerunMakesExactlyTheChangesOfTheInput(String kind) throws Exception {
+    Path input = Files.createDirectories(out.resolve("input"));
+    try (Stream<Path> samples = Files.list(Corpus.home().resolve("samples"))) {
+      for (Path pdf : samples.filter(p -> p.toString().endsWith(".pdf")).collect(Collectors.toList())) {
+        Files.copy(pdf, input.resolve(pdf.getFileName()));
+      }
+    }
+    String collection = TestServers.uniqueCollection("incr");
+    String sink = kind + "://" + TestServers.address(kind.toUpperCase()) + "/" + collection;
+    String[] args = {"--input=" + input, "--sink=" + sink, "--writeImages=false"};
+
+    IngestRun first = IngestRun.ingest(out.resolve("first"), args);
+    assertThat(first.exitCode).as(first.stderr).isZero();
+    assertThat(first.count("documents_added")).isEqualTo(5);
+    assertThat(first.count("documents_skipped")).isZero();
+
+    // one changed, one added, one deleted
+    Files.write(input.resolve("tide-gauge-research-note.pdf"),
+        TestPdfs.text("Tide gauge note, second edition: the gauge at Pier 7 was recalibrated on 3 March."));
+    Files.write(input.resolve("pump-station-log.pdf"),
+        TestPdfs.text("Pump station 12 log: the intake filter was replaced after the pressure alarm."));
+    Files.delete(input.resolve("espresso-field-guide.pdf"));
+
+    IngestRun second = IngestRun.ingest(out.resolve("second"), append(args, "--prune=true"));
+    assertThat(second.exitCode).as(second.stderr).isZero();
+    assertThat(second.count("documents_skipped")).as("unchanged documents").isEqualTo(3);
+    assertThat(second.count("documents_updated")).isEqualTo(1);
+    assertThat(second.count("documents_added")).isEqualTo(1);
+    assertThat(second.count("documents_removed")).isEqualTo(1);
+    assertThat(second.count("files_seen")).isEqualTo(5);
+    Map<String, String> status = IngestRun.jsonLines(out.resolve("second/ledger")).stream().collect(
+        Collectors.toMap(l -> Path.of(l.get("source").asText()).getFileName().toString(),
+            l -> l.get("status").asText()));
+    assertThat(status).containsEntry("tide-gauge-research-note.pdf", "indexed")
+        .containsEntry("pump-station-log.pdf", "indexed")
+        .containsEntry("espresso-field-guide.pdf", "removed")
+        .containsEntry("lighthouse-sync-admin-guide.pdf", "unchanged")
+        .containsEntry("ticket-4821-export-hangs.pdf", "unchanged")
+        .containsEntry("scanned-delivery-note.pdf", "unchanged")
+        .hasSize(6);
+
+    // what the collection must hold: what a fresh, full ingest of the same folder writes elsewhere
+    String freshCollection = TestServers.uniqueCollection("fresh");
+    IngestRun fresh = IngestRun.ingest(out.resolve("fresh"), "--input=" + input, "--writeImages=false",
+        "--sink=" + kind + "://" + TestServers.address(kind.toUpperCase()) + "/" + freshCollection,
+        "--writeElements=true");
+    assertThat(fresh.exitCode).as(fresh.stderr).isZero();
+    Set<String> expected = fresh.elements().stream()
+        .filter(e -> e.get("type").asText().equals("text_chunk") || e.has("text"))
+        .map(e -> e.get("id").asText()).collect(Collectors.toSet());
+    assertThat(expected).hasSize((int) fresh.count("vectors_written"));
+    StoreConnector connector = TestServers.connector(kind, collection);
+    try (VectorStore store = connector.open()) {
+      assertThat(store.existing(expected)).as("every record of the current input").isEqualTo(expected);
+      assertThat(store.count()).as("and nothing else: no orphans of the changed or deleted documents")
+          .isEqualTo(expected.size());
+    }
+
+    // a third run has nothing to do
+    IngestRun third = IngestRun.ingest(out.resolve("third"), append(args, "--prune=true"));
+    assertThat(third.exitCode).as(third.stderr).isZero();
+    assertThat(third.count("documents_skipped")).isEqualTo(5);
+    assertThat(third.count("vectors_written")).isZero();
+    assertThat(third.count("pages")).as("nothing parsed").isZero();
+
+    // --full re-ingests all, and still leaves exactly the same records
+    IngestRun full = IngestRun.ingest(out.resolve("full"), append(args, "--full=true"));
+    assertThat(full.exitCode).as(full.stderr).isZero();
+    assertThat(full.count("documents_skipped")).isZero();
+    assertThat(full.count("vectors_written")).isEqualTo(expected.size());
+    try (VectorStore store = connector.open()) {
+      assertThat(store.count()).isEqualTo(expected.size());
+    }
+  }
+
+  @Test
+  void twoRunsOnOneCollectionNeverOverlap() throws Exception {
+    String sink = "chroma://" + TestServers.address("CHROMA") + "/" + TestServers.uniqueCollection("lock");
+    Path locks = Files.createDirectories(out.resolve("locks"));
+    String[] args = {"--input=" + Corpus.file("R-data.pdf"), "--sink=" + sink, "--writeImages=false",
+        "--lockDir=" + locks};
+    CompletableFuture<IngestRun> holder = CompletableFuture.supplyAsync(() -> {
+      try {
+        return IngestRun.ingest(out.resolve("holder"), args);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    // wait until the first run holds the lock (its file names the holder)
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (lockHolder(locks).isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(lockHolder(locks)).contains("PID " + ProcessHandle.current().pid());
+    IngestRun second = IngestRun.ingest(out.resolve("second"), args);
+    assertThat(holder.isDone()).as("the first run was still going").isFalse();
+    assertThat(second.exitCode).as(second.stderr).isEqualTo(3);
+    assertThat(second.stderr).contains("another pagebeam run is writing to " + sink)
+        .contains("PID " + ProcessHandle.current().pid()).contains("started");
+    assertThat(second.summary).as("it did nothing").isNull();
+    IngestRun first = holder.get(10, TimeUnit.MINUTES);
+    assertThat(first.exitCode).as(first.stderr).isZero();
+    assertThat(lockHolder(locks)).as("released").isEmpty();
+
+    // a lock file left by a run that crashed (no process holds the OS lock) is taken over
+    Path lock = Files.list(locks).findFirst().orElseThrow();
+    Files.writeString(lock, "host crashed-host, PID 999999, started 2026-11-30T02:00:00Z");
+    IngestRun after = IngestRun.ingest(out.resolve("after"), args);
+    assertThat(after.exitCode).as(after.stderr).isZero();
+  }
+
+  private static String lockHolder(Path locks) throws Exception {
+    try (Stream<Path> files = Files.list(locks)) {
+      List<Path> all = files.collect(Collectors.toList());
+      return all.isEmpty() ? "" : Files.readString(all.get(0)).trim();
+    }
+  }
+
+  private static String[] append(String[] args, String... more) {
+    return Stream.concat(Stream.of(args), Stream.of(more)).toArray(String[]::new);
+  }
+}
