@@ -182,6 +182,8 @@ public final class PagebeamCli {
     b.append("  bench-sink    benchmark: the Chroma and Milvus sinks vs a bare loop of upserts\n");
     b.append("  bench-ocr     benchmark: OCR of scanned pages and embedded images vs a bare 2-thread loop, and\n");
     b.append("                accuracy and time per page by resolution\n");
+    b.append("  bench-ingest  benchmark: each stage alone vs the whole ingest on the DirectRunner and on Flink\n");
+    b.append("  bench-incremental  benchmark: the incremental rerun over an unchanged corpus vs the full ingest\n");
     b.append("  --help        this text\n\n");
     b.append("Options (ingest):\n");
     for (OptionDoc o : optionDocs()) {

@@ -106,6 +106,50 @@ class IncrementalIngestTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"chroma", "milvus"})
+  void aRunKilledMidwayAndRunAgainEndsWithExactlyTheRightRecords(String kind) throws Exception {
+    String collection = TestServers.uniqueCollection("sigkill");
+    String sink = kind + "://" + TestServers.address(kind.toUpperCase()) + "/" + collection;
+    String input = Corpus.file("R-data.pdf") + "," + Corpus.file("R-FAQ.pdf");
+    Path locks = Files.createDirectories(out.resolve("locks"));
+    String[] args = {"--input=" + input, "--sink=" + sink, "--writeImages=false", "--sinkBatchSize=16",
+        "--lockDir=" + locks};
+    // the first run in a process of its own, SIGKILLed once the server holds some of its records
+    List<String> command = new java.util.ArrayList<>(Launcher.command("ingest", "--output=" + out.resolve("killed")));
+    command.addAll(List.of(args));
+    Process killed = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(out.resolve("killed.log").toFile()).start();
+    StoreConnector connector = TestServers.connector(kind, collection);
+    long held = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    VectorStore watcher = null;
+    while (held == 0 && killed.isAlive() && System.nanoTime() < deadline) {
+      try {
+        watcher = watcher == null ? connector.open() : watcher;
+        held = watcher.count();
+      } catch (java.io.IOException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    assertThat(killed.isAlive()).as("the run is still writing when it is killed").isTrue();
+    killed.destroyForcibly().waitFor();
+    long afterKill = watcher.count();
+    watcher.close();
+    System.out.printf("%s: killed the run when the server held %d records, %d after the kill%n", kind, held,
+        afterKill);
+    IngestRun again = IngestRun.ingest(out.resolve("again"), append(args, "--writeElements=true"));
+    assertThat(again.exitCode).as(again.stderr).isZero();
+    Set<String> expected = again.elements().stream()
+        .filter(e -> e.get("type").asText().equals("text_chunk") || e.has("text"))
+        .map(e -> e.get("id").asText()).collect(Collectors.toSet());
+    assertThat(expected).isNotEmpty().hasSize((int) again.count("vectors_written"));
+    try (VectorStore store = connector.open()) {
+      assertThat(store.existing(expected)).isEqualTo(expected);
+      assertThat(store.count()).as("exactly the input's records").isEqualTo(expected.size());
+    }
+  }
+
   @Test
   void twoRunsOnOneCollectionNeverOverlap() throws Exception {
     String sink = "chroma://" + TestServers.address("CHROMA") + "/" + TestServers.uniqueCollection("lock");

@@ -66,6 +66,21 @@ public final class ManifestEntry implements Serializable {
   }
 
   @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof ManifestEntry)) {
+      return false;
+    }
+    ManifestEntry e = (ManifestEntry) o;
+    return source.equals(e.source) && documentId.equals(e.documentId) && settings.equals(e.settings)
+        && vectors == e.vectors;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(source, documentId, settings, vectors);
+  }
+
+  @Override
   public String toString() {
     return source + " " + documentId.substring(0, Math.min(12, documentId.length())) + " " + settings + " " + vectors;
   }
