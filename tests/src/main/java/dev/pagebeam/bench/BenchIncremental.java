@@ -29,19 +29,7 @@ public final class BenchIncremental {
 
   public static void main(String[] args) throws Exception {
     BenchArgs.main("bench-incremental", USAGE, args, Set.of("input", "sink", "chroma", "milvus"), a -> {
-      Path home = Path.of(System.getProperty("pagebeam.home", ".")).toAbsolutePath().normalize();
-      List<String> input = new ArrayList<>();
-      if (a.get("input", "").isEmpty()) {
-        for (String f : BenchIngest.DEFAULT_INPUT) {
-          Path p = home.resolve("tools/corpus/pdf").resolve(f);
-          if (!Files.isRegularFile(p)) {
-            throw new IllegalArgumentException(p + " is missing (run scripts/fetch-corpus.sh for the corpus)");
-          }
-          input.add(p.toString());
-        }
-      } else {
-        input.addAll(List.of(a.get("input", "").split(",")));
-      }
+      List<String> input = BenchIngest.input(a);
       String kind = a.get("sink", "chroma");
       if (!kind.equals("chroma") && !kind.equals("milvus")) {
         throw new IllegalArgumentException("--sink=" + kind + " is not chroma or milvus");

@@ -59,22 +59,29 @@ public final class BenchIngest {
   static final ConcurrentLinkedQueue<PdfElement> ELEMENTS = new ConcurrentLinkedQueue<>();
   static final ConcurrentLinkedQueue<EmbeddedElement> EMBEDDED = new ConcurrentLinkedQueue<>();
 
+  /** --input's files, or the {@link #DEFAULT_INPUT} manuals of the corpus (which must be fetched). */
+  static List<String> input(BenchArgs a) {
+    List<String> input = new ArrayList<>();
+    if (!a.get("input", "").isEmpty()) {
+      input.addAll(List.of(a.get("input", "").split(",")));
+      return input;
+    }
+    Path home = Path.of(System.getProperty("pagebeam.home", ".")).toAbsolutePath().normalize();
+    for (String f : DEFAULT_INPUT) {
+      Path p = home.resolve("tools/corpus/pdf").resolve(f);
+      if (!Files.isRegularFile(p)) {
+        throw new IllegalArgumentException(p + " is missing (run scripts/fetch-corpus.sh for the corpus)");
+      }
+      input.add(p.toString());
+    }
+    return input;
+  }
+
   public static void main(String[] args) throws Exception {
     Set<String> known = Set.of("input", "flinkWorkers", "skipFlink");
     BenchArgs.main("bench-ingest", USAGE, args, known, a -> {
       Path home = Path.of(System.getProperty("pagebeam.home", ".")).toAbsolutePath().normalize();
-      List<String> input = new ArrayList<>();
-      if (a.get("input", "").isEmpty()) {
-        for (String f : DEFAULT_INPUT) {
-          Path p = home.resolve("tools/corpus/pdf").resolve(f);
-          if (!Files.isRegularFile(p)) {
-            throw new IllegalArgumentException(p + " is missing (run scripts/fetch-corpus.sh for the corpus)");
-          }
-          input.add(p.toString());
-        }
-      } else {
-        input.addAll(List.of(a.get("input", "").split(",")));
-      }
+      List<String> input = input(a);
       int flinkWorkers = a.getInt("flinkWorkers", 2);
       boolean flink = !Boolean.parseBoolean(a.get("skipFlink", "false"));
       Path work = Files.createTempDirectory("pagebeam-bench-ingest");
