@@ -3,6 +3,8 @@ package dev.pagebeam.pipeline;
 import dev.pagebeam.io.SinkFailure;
 import dev.pagebeam.io.SinkTarget;
 import dev.pagebeam.io.VectorRecord;
+import dev.pagebeam.io.store.RetryPolicy;
+import dev.pagebeam.io.store.StoreConnector;
 import dev.pagebeam.transforms.encode.EmbeddedElement;
 import dev.pagebeam.transforms.encode.EncodePdfElements;
 import dev.pagebeam.transforms.encode.EncodeSettings;
@@ -302,16 +304,17 @@ public final class IngestJob {
     boolean incremental = encode != null && target.kind() != SinkTarget.Kind.FILE;
     String fingerprint = incremental
         ? Incremental.fingerprint(model.id, settings, out, options.getWriteImages()) : null;
+    StoreConnector store = incremental ? Sinks.connector(target, options) : null;
+    RetryPolicy retry = Sinks.retry(options);
     List<PCollection<String>> incrementalLines = new ArrayList<>();
     PCollection<MatchResult.Metadata> toSplit = files;
     if (incremental) {
-      Incremental.Checked checked = Incremental.check(files, Sinks.connector(target, options), fingerprint,
-          options.getFull(), newCollection, Sinks.retry(options));
+      Incremental.Checked checked = Incremental.check(files, store, fingerprint, options.getFull(), newCollection,
+          retry);
       toSplit = checked.toSplit;
       incrementalLines.add(checked.ledgerLines);
       if (options.getPrune()) {
-        incrementalLines.add(Incremental.prune(pipeline.begin(), files, Sinks.connector(target, options),
-            Sinks.retry(options)));
+        incrementalLines.add(Incremental.prune(pipeline.begin(), files, store, retry));
       }
     }
     SplitPdfs.Result split = toSplit.apply("SplitPdfs", SplitPdfs.files(settings));
@@ -344,7 +347,7 @@ public final class IngestJob {
         elementDeadLetters, records, failed);
     if (incremental) {
       ledger.withManifest(PCollectionList.of(incrementalLines).apply("IncrementalLines", Flatten.pCollections()),
-          Sinks.connector(target, options), fingerprint, Sinks.retry(options));
+          store, fingerprint, retry);
     }
     pipeline.apply("Ledger", ledger);
     List<PCollection<DeadLetter>> all = new ArrayList<>(List.of(elementDeadLetters));
