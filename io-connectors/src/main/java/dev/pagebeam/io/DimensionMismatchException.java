@@ -19,7 +19,13 @@ public final class DimensionMismatchException extends IllegalStateException {
             + "-dimension vectors"
         : "was written with model " + collectionModel + ", not " + model + " (both " + modelDimension
             + " dimensions, but their vectors are not comparable)";
-    return new DimensionMismatchException("collection " + collection + " " + why
-        + ". Nothing was written. Write to a new collection, or pass --recreate to drop and recreate this one.");
+    return new DimensionMismatchException("collection " + collection + " " + why + ". " + waysOut(model));
+  }
+
+  /** What to do instead: reindex, another collection, or --recreate. */
+  public static String waysOut(String model) {
+    return "Nothing was written. To change the model of this collection, run pagebeam reindex with the same --sink"
+        + " and --model=" + model + ": it builds the new vectors beside the old ones, which serve queries until the"
+        + " switch. Or write to a new collection, or pass --recreate to drop and recreate this one now.";
   }
 }

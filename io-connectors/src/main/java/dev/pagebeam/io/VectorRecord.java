@@ -128,7 +128,12 @@ public final class VectorRecord implements Serializable {
 
   /** The first {@code max} characters of the text (or the ref for images), on one line. */
   public String preview(int max) {
-    String s = (text == null ? ref : text).replaceAll("\\s+", " ").trim();
+    return preview(text == null ? ref : text, max);
+  }
+
+  /** {@code text} on one line, cut to {@code max} characters: what the sinks store as the preview. */
+  public static String preview(String text, int max) {
+    String s = text.replaceAll("\\s+", " ").trim();
     return s.length() <= max ? s : s.substring(0, max - 1) + "\u2026";
   }
 

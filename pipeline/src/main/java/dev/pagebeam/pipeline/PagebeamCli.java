@@ -1,5 +1,6 @@
 package dev.pagebeam.pipeline;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -41,6 +42,8 @@ public final class PagebeamCli {
     switch (command) {
       case "ingest":
         return ingest(rest, out, err);
+      case "reindex":
+        return reindex(rest, out, err);
       case "inspect-model":
         return inspectModel(rest, out, err);
       case "query":
@@ -105,6 +108,27 @@ public final class PagebeamCli {
     }
   }
 
+  private static int reindex(String[] args, PrintStream out, PrintStream err) {
+    ReindexOptions options;
+    try {
+      options = parse(args, ReindexOptions.class);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      err.println("pagebeam reindex: " + e.getMessage());
+      return USAGE;
+    }
+    // the live name's lock: no ingest or other reindex of it runs meanwhile
+    try (RunLock lock = RunLock.acquire(java.nio.file.Path.of(options.getLockDir()),
+        Sinks.target(options).toString())) {
+      return Reindex.run(options, out, err);
+    } catch (RunLock.HeldException e) {
+      err.println("pagebeam reindex: " + e.getMessage());
+      return LOCKED;
+    } catch (IOException e) {
+      err.println("pagebeam reindex: cannot take the run lock in --lockDir=" + options.getLockDir() + ": " + e);
+      return USAGE;
+    }
+  }
+
   private static int inspectModel(String[] args, PrintStream out, PrintStream err) {
     try {
       PagebeamOptions options = parse(args);
@@ -137,10 +161,14 @@ public final class PagebeamCli {
 
   /** Parses options strictly (an unknown or misspelled option is an error, never ignored). */
   public static PagebeamOptions parse(String[] args) {
-    PipelineOptionsFactory.register(PagebeamOptions.class);
-    PagebeamOptions options;
+    return parse(args, PagebeamOptions.class);
+  }
+
+  static <T extends PagebeamOptions> T parse(String[] args, Class<T> kind) {
+    PipelineOptionsFactory.register(kind);
+    T options;
     try {
-      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(PagebeamOptions.class);
+      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(kind);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(e.getMessage() + " (see pagebeam --help)", e);
     }
@@ -156,7 +184,7 @@ public final class PagebeamCli {
     return a.equals("--help") || a.equals("-h") || a.equals("help");
   }
 
-  private static String rootMessage(Throwable e) {
+  static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
@@ -173,6 +201,9 @@ public final class PagebeamCli {
     b.append("  ingest        split PDFs into text chunks, page thumbnails and embedded images, encode them\n");
     b.append("                with the model, write the vectors and the dead letters under --output, then\n");
     b.append("                print one SUMMARY line\n");
+    b.append("  reindex       ingest the whole input into a new version of a Chroma or Milvus collection\n");
+    b.append("                (NAME_vN) while NAME keeps serving, check it, switch NAME to it (Milvus: an\n");
+    b.append("                alias; Chroma: two renames), and keep --keep earlier versions\n");
     b.append("  query         embed --text (or --image) with the collection's model and print the --k nearest\n");
     b.append("                records of --sink (file: exact search, chroma://, milvus://)\n");
     b.append("  inspect-model print a model's family, dimension, max tokens, pooling, graph inputs and outputs,\n");
@@ -195,9 +226,15 @@ public final class PagebeamCli {
       b.append(String.format("  --%s=%s%n", o.name, o.defaultValue.isEmpty() ? "..." : o.defaultValue));
       b.append("      ").append(o.description).append('\n');
     }
+    b.append("\nOptions (reindex; it also takes every ingest option):\n");
+    for (OptionDoc o : optionDocs(ReindexOptions.class)) {
+      b.append(String.format("  --%s=%s%n", o.name, o.defaultValue.isEmpty() ? "..." : o.defaultValue));
+      b.append("      ").append(o.description).append('\n');
+    }
     b.append("\nBeam options such as --runner and --targetParallelism are accepted too.\n");
     b.append("Exit codes: 0 the run completed (some files may be dead letters), 1 the run failed,\n");
-    b.append("2 the command line or configuration is wrong (nothing was read).\n");
+    b.append("2 the command line or configuration is wrong (nothing was read), 3 another run holds the\n");
+    b.append("collection's lock.\n");
     return b.toString();
   }
 
@@ -255,7 +292,7 @@ public final class PagebeamCli {
       "encode", "device", "cpuThreads", "cudaMemoryLimitMb", "textBatchSize", "imageBatchSize", "maxBatchTokens",
       "encoderShards", "encoderBatching", "maxBufferingSeconds", "workers", "recreate", "full", "prune", "lockDir", "sink", "chromaTenant", "chromaDatabase", "milvusDatabase",
       "milvusToken", "milvusTokenFile", "milvusTls", "sinkBatchSize", "sinkRetrySeconds", "writeElements", "writeImages",
-      "text", "image", "k");
+      "text", "image", "k", "keep", "validate");
 
   private static String defaultOf(Method m) {
     if (m.getAnnotation(Default.String.class) != null) {

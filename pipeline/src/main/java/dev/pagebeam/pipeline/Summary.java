@@ -114,6 +114,12 @@ public final class Summary {
     return this;
   }
 
+  /** Adds a key of a command's own (reindex). */
+  public Summary with(String key, Object value) {
+    values.put(key, value);
+    return this;
+  }
+
   public long get(String key) {
     Object v = values.get(key);
     return v instanceof Number ? ((Number) v).longValue() : 0;

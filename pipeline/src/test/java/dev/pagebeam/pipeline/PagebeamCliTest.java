@@ -33,16 +33,20 @@ class PagebeamCliTest {
     for (PagebeamCli.OptionDoc o : PagebeamCli.optionDocs()) {
       assertThat(stdout()).contains("--" + o.name + "=" + (o.defaultValue.isEmpty() ? "..." : o.defaultValue));
     }
-    for (PagebeamCli.OptionDoc o : PagebeamCli.optionDocs(QueryOptions.class)) {
-      assertThat(stdout()).contains("--" + o.name + "=");
+    for (Class<?> command : java.util.List.of(QueryOptions.class, ReindexOptions.class)) {
+      for (PagebeamCli.OptionDoc o : PagebeamCli.optionDocs(command)) {
+        assertThat(stdout()).contains("--" + o.name + "=" + (o.defaultValue.isEmpty() ? "..." : o.defaultValue));
+      }
     }
+    assertThat(PagebeamCli.optionDocs(ReindexOptions.class)).extracting(o -> o.name).containsExactly("keep", "validate");
     assertThat(PagebeamCli.optionDocs(QueryOptions.class)).extracting(o -> o.name).containsExactly("text", "image", "k");
     // every option has its place in the help's order, and the order names no option that is gone
     java.util.List<String> names = new java.util.ArrayList<>();
     PagebeamCli.optionDocs().forEach(o -> names.add(o.name));
     PagebeamCli.optionDocs(QueryOptions.class).forEach(o -> names.add(o.name));
+    PagebeamCli.optionDocs(ReindexOptions.class).forEach(o -> names.add(o.name));
     assertThat(PagebeamCli.ORDER).containsExactlyInAnyOrderElementsOf(names);
-    assertThat(stdout()).contains("ingest").contains("query").contains("inspect-model").contains("bench-split")
+    assertThat(stdout()).contains("ingest").contains("query").contains("inspect-model").contains("reindex").contains("bench-split")
         .contains("bench-encode").contains("bench-sink").contains("bench-ocr");
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pagebeam.io.VectorRecord;
 import dev.pagebeam.io.store.CollectionState;
+import dev.pagebeam.io.store.CollectionVersions;
 import dev.pagebeam.io.store.ManifestEntry;
 import dev.pagebeam.io.store.SearchHit;
 import dev.pagebeam.io.store.StoreException;
@@ -26,7 +27,7 @@ import java.util.List;
  * only the v1 API, which Chroma 1.x answers with 410 Gone). Records are upserted, never added:
  * Chroma's {@code add} silently ignores ids it already has.
  */
-final class ChromaStore implements VectorStore {
+final class ChromaStore implements VectorStore, CollectionVersions {
   static final String MODEL_KEY = "pagebeam_model";
   static final String DIMENSION_KEY = "pagebeam_dimension";
   private static final String PROBE_ID = "__pagebeam_dimension_probe__";
@@ -215,8 +216,10 @@ final class ChromaStore implements VectorStore {
    * record per document, with a one-number embedding Chroma requires and the entry as metadata.
    */
   String manifestName() {
-    return target.collection() + "-manifest";
+    return target.collection() + MANIFEST_SUFFIX;
   }
+
+  private static final String MANIFEST_SUFFIX = "-manifest";
 
   @Override
   public boolean keepsManifest() {
@@ -305,6 +308,116 @@ final class ChromaStore implements VectorStore {
     ObjectNode body = JSON.createObjectNode();
     body.putObject("where").putObject("source").put("$eq", source);
     send("POST", base + "/collections/" + id() + "/delete", body, false);
+  }
+
+  /** Picks text chunks at offsets spread over the collection, one request each. */
+  @Override
+  public java.util.Map<String, String> sampleTexts(int n, long chunks) throws IOException {
+    long count = chunks;
+    java.util.Map<String, String> texts = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < n && count > 0; i++) {
+      ObjectNode body = JSON.createObjectNode();
+      body.putObject("where").putObject("type").put("$eq", "text_chunk");
+      body.put("limit", 1);
+      body.put("offset", count * i / n);
+      body.putArray("include").add("documents");
+      JsonNode r = send("POST", base + "/collections/" + id() + "/get", body, false);
+      for (int j = 0; j < r.path("ids").size(); j++) {
+        texts.put(r.get("ids").get(j).asText(), r.path("documents").get(j).asText());
+      }
+    }
+    return texts;
+  }
+
+  @Override
+  public CollectionVersions versions() {
+    return this;
+  }
+
+  /** Lists every collection of the database, a page at a time, and keeps the versions of this one. */
+  @Override
+  public java.util.SortedMap<Integer, String> byNumber() throws IOException {
+    List<String> names = new ArrayList<>();
+    for (int offset = 0; ; offset += 100) {
+      JsonNode page = send("GET", base + "/collections?limit=100&offset=" + offset, null, false);
+      page.forEach(c -> names.add(c.path("name").asText()));
+      if (page.size() < 100) {
+        return CollectionVersions.versionsOf(target.collection(), names);
+      }
+    }
+  }
+
+  @Override
+  public String live() throws IOException {
+    return lookup(target.collection()) == null ? null : target.collection();
+  }
+
+  /**
+   * Chroma has no aliases: the live collection is renamed {@code previousName}, then the version is
+   * renamed to the live name; between the two answers the name resolves to nothing. Manifests are
+   * renamed with their collections (outside that window: only an ingest, which the run lock keeps
+   * out, reads them).
+   */
+  @Override
+  public Switched switchTo(String version, String previousName) throws IOException {
+    String name = target.collection();
+    JsonNode versionCollection = lookup(version);
+    if (versionCollection == null) {
+      throw StoreException.fatal(describeTarget() + ": version " + version + " does not exist", null);
+    }
+    JsonNode live = lookup(name);
+    long started = System.nanoTime();
+    if (live != null) {
+      renameIfPresent(name + MANIFEST_SUFFIX, previousName + MANIFEST_SUFFIX);
+      started = System.nanoTime();
+      try {
+        rename(live, previousName);
+      } catch (IOException e) {
+        renameIfPresent(previousName + MANIFEST_SUFFIX, name + MANIFEST_SUFFIX);
+        throw e;
+      }
+    }
+    try {
+      rename(versionCollection, name);
+    } catch (IOException e) {
+      if (live != null) {
+        rename(live, name);
+        renameIfPresent(previousName + MANIFEST_SUFFIX, name + MANIFEST_SUFFIX);
+      }
+      throw e;
+    }
+    long unresolved = live == null ? 0 : (System.nanoTime() - started) / 1_000_000;
+    renameIfPresent(version + MANIFEST_SUFFIX, name + MANIFEST_SUFFIX);
+    collectionId = null;
+    manifestId = null;
+    return new Switched(live == null ? null : previousName, false, live == null ? version + " renamed " + name
+        : name + " renamed " + previousName + ", then " + version + " renamed " + name, unresolved);
+  }
+
+  @Override
+  public void dropVersion(String name) throws IOException {
+    if (name.equals(target.collection())) {
+      throw new IllegalArgumentException("refusing to drop the live collection " + name);
+    }
+    send("DELETE", base + "/collections/" + encode(name), null, true);
+    send("DELETE", base + "/collections/" + encode(name + MANIFEST_SUFFIX), null, true);
+  }
+
+  private JsonNode lookup(String name) throws IOException {
+    return send("GET", base + "/collections/" + encode(name), null, true);
+  }
+
+  private void rename(JsonNode collection, String newName) throws IOException {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("new_name", newName);
+    send("PUT", base + "/collections/" + collection.get("id").asText(), body, false);
+  }
+
+  private void renameIfPresent(String name, String newName) throws IOException {
+    JsonNode c = lookup(name);
+    if (c != null) {
+      rename(c, newName);
+    }
   }
 
   private String id() throws IOException {

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.pagebeam.io.VectorRecord;
 import dev.pagebeam.io.store.CollectionState;
+import dev.pagebeam.io.store.CollectionVersions;
 import dev.pagebeam.io.store.ManifestEntry;
 import dev.pagebeam.io.store.SearchHit;
 import dev.pagebeam.io.store.StoreException;
@@ -22,6 +23,10 @@ import io.milvus.v2.service.collection.request.DescribeCollectionReq;
 import io.milvus.v2.service.collection.request.DropCollectionReq;
 import io.milvus.v2.service.collection.request.HasCollectionReq;
 import io.milvus.v2.service.collection.request.LoadCollectionReq;
+import io.milvus.v2.service.collection.request.RenameCollectionReq;
+import io.milvus.v2.service.utility.request.AlterAliasReq;
+import io.milvus.v2.service.utility.request.CreateAliasReq;
+import io.milvus.v2.service.utility.request.DropAliasReq;
 import io.milvus.v2.service.collection.response.DescribeCollectionResp;
 import io.milvus.orm.iterator.QueryIterator;
 import io.milvus.response.QueryResultsWrapper;
@@ -43,7 +48,7 @@ import java.util.Map;
  * VARCHAR primary key); no flush is forced after writes (it makes tiny segments); counts are read
  * with strong consistency.
  */
-final class MilvusStore implements VectorStore {
+final class MilvusStore implements VectorStore, CollectionVersions {
   static final String ID = "id";
   static final String VECTOR = "vector";
   static final String DESCRIPTION_PREFIX = "pagebeam model=";
@@ -65,6 +70,9 @@ final class MilvusStore implements VectorStore {
 
   /** Set once the manifest collection is known to exist and be loaded. */
   private boolean manifestReady;
+
+  /** The collection the target's name is, or names as an alias (reindex), once known. */
+  private String resolved;
 
   MilvusStore(MilvusConnector target) {
     this.target = target;
@@ -103,6 +111,7 @@ final class MilvusStore implements VectorStore {
       }
       DescribeCollectionResp d = client().describeCollection(
           DescribeCollectionReq.builder().collectionName(target.collection()).build());
+      resolved = d.getCollectionName();
       Integer dimension = null;
       List<String> fields = new ArrayList<>();
       for (CreateCollectionReq.FieldSchema f : d.getCollectionSchema().getFieldSchemaList()) {
@@ -128,6 +137,7 @@ final class MilvusStore implements VectorStore {
   @Override
   public void create(int dimension, String model) throws IOException {
     optionalFields = null;
+    resolved = target.collection();
     try {
       CreateCollectionReq.CollectionSchema schema = client().createSchema();
       schema.addField(AddFieldReq.builder().fieldName(ID).dataType(DataType.VarChar).maxLength(64)
@@ -164,23 +174,51 @@ final class MilvusStore implements VectorStore {
     }
   }
 
-  private void dropManifest() {
-    if (client.hasCollection(HasCollectionReq.builder().collectionName(manifestName()).build())) {
-      client.dropCollection(DropCollectionReq.builder().collectionName(manifestName()).build());
-    }
+  private void dropManifest() throws StoreException {
+    dropIfPresent(manifestName());
     manifestReady = false;
   }
 
+  private void dropIfPresent(String collection) throws StoreException {
+    if (client().hasCollection(HasCollectionReq.builder().collectionName(collection).build())) {
+      client().dropCollection(DropCollectionReq.builder().collectionName(collection).build());
+    }
+  }
+
+  /** Drops the collection; when the name is a reindex's alias, the alias and the collection it names. */
   @Override
   public void drop() throws IOException {
     optionalFields = null;
     loaded = false;
     try {
-      client().dropCollection(DropCollectionReq.builder().collectionName(target.collection()).build());
-      dropManifest();
+      String collection = collectionName();
+      String manifest = manifestName();
+      if (!collection.equals(target.collection())) {
+        client().dropAlias(DropAliasReq.builder().alias(target.collection()).build());
+      }
+      dropIfPresent(collection);
+      dropIfPresent(manifest);
+      manifestReady = false;
+      resolved = null;
     } catch (RuntimeException e) {
       throw classify("dropping the collection", e);
     }
+  }
+
+  /** The collection the target's name is, or names as an alias; the name itself while it names nothing. */
+  private String collectionName() throws StoreException {
+    if (resolved == null) {
+      try {
+        if (!client().hasCollection(HasCollectionReq.builder().collectionName(target.collection()).build())) {
+          return target.collection();
+        }
+        resolved = client().describeCollection(
+            DescribeCollectionReq.builder().collectionName(target.collection()).build()).getCollectionName();
+      } catch (RuntimeException e) {
+        throw classify("describing the collection", e);
+      }
+    }
+    return resolved;
   }
 
   @Override
@@ -321,9 +359,11 @@ final class MilvusStore implements VectorStore {
    * per document (a key hashed from the source, the source, document id, settings fingerprint and
    * vector count) and the two-number vector field Milvus requires of every collection.
    */
-  String manifestName() {
-    return target.collection() + "_manifest";
+  String manifestName() throws StoreException {
+    return collectionName() + MANIFEST_SUFFIX;
   }
+
+  private static final String MANIFEST_SUFFIX = "_manifest";
 
   @Override
   public boolean keepsManifest() {
@@ -346,7 +386,7 @@ final class MilvusStore implements VectorStore {
           }
           schema.addField(AddFieldReq.builder().fieldName("vectors").dataType(DataType.Int64).build());
           c.createCollection(CreateCollectionReq.builder().collectionName(manifestName())
-              .description("pagebeam manifest of " + target.collection()).collectionSchema(schema)
+              .description("pagebeam manifest of " + collectionName()).collectionSchema(schema)
               .indexParams(List.of(IndexParam.builder().fieldName(VECTOR).indexType(IndexParam.IndexType.FLAT)
                   .metricType(IndexParam.MetricType.L2).build()))
               .consistencyLevel(ConsistencyLevel.STRONG).build());
@@ -454,6 +494,105 @@ final class MilvusStore implements VectorStore {
       client().delete(DeleteReq.builder().collectionName(target.collection()).filter("source == " + quoted).build());
     } catch (RuntimeException e) {
       throw classify("deleting the records of " + source, e);
+    }
+  }
+
+  /** Picks text chunks at offsets spread over the first 16,384 rows (Milvus's offset window). */
+  @Override
+  public Map<String, String> sampleTexts(int n, long chunks) throws IOException {
+    long window = Math.min(chunks, 16_383);
+    Map<String, String> texts = new java.util.LinkedHashMap<>();
+    try {
+      for (int i = 0; i < n && window > 0; i++) {
+        QueryResp r = reader().query(QueryReq.builder().collectionName(target.collection())
+            .filter("type == \"text_chunk\"").offset(window * i / n).limit(1).outputFields(List.of(ID, "text"))
+            .consistencyLevel(ConsistencyLevel.STRONG).build());
+        for (QueryResp.QueryResult row : r.getQueryResults()) {
+          texts.put(String.valueOf(row.getEntity().get(ID)), String.valueOf(row.getEntity().get("text")));
+        }
+      }
+      return texts;
+    } catch (RuntimeException e) {
+      throw classify("sampling records", e);
+    }
+  }
+
+  @Override
+  public CollectionVersions versions() {
+    return this;
+  }
+
+  @Override
+  public java.util.SortedMap<Integer, String> byNumber() throws IOException {
+    try {
+      return CollectionVersions.versionsOf(target.collection(), client().listCollections().getCollectionNames());
+    } catch (RuntimeException e) {
+      throw classify("listing collections", e);
+    }
+  }
+
+  @Override
+  public String live() throws IOException {
+    resolved = null;
+    return describe().exists() ? resolved : null;
+  }
+
+  /**
+   * Moves the alias: atomic, a search sees the old collection or the new one, never none. The first
+   * reindex of a name that is a collection renames it {@code previousName} and creates the alias in
+   * its place; between the two the name resolves to nothing.
+   */
+  @Override
+  public Switched switchTo(String version, String previousName) throws IOException {
+    String name = target.collection();
+    try {
+      String live = live();
+      if (live != null && !live.equals(name)) {
+        client().alterAlias(AlterAliasReq.builder().alias(name).collectionName(version).build());
+        resolved = version;
+        return new Switched(live, true, "alias " + name + " moved from " + live + " to " + version, 0);
+      }
+      long started = System.nanoTime();
+      if (live != null) {
+        client().renameCollection(RenameCollectionReq.builder().collectionName(name).newCollectionName(previousName)
+            .build());
+        try {
+          client().createAlias(CreateAliasReq.builder().alias(name).collectionName(version).build());
+        } catch (RuntimeException e) {
+          client().renameCollection(RenameCollectionReq.builder().collectionName(previousName)
+              .newCollectionName(name).build());
+          throw e;
+        }
+      } else {
+        client().createAlias(CreateAliasReq.builder().alias(name).collectionName(version).build());
+      }
+      long unresolved = live == null ? 0 : (System.nanoTime() - started) / 1_000_000;
+      String manifest = name + MANIFEST_SUFFIX;
+      if (live != null && client().hasCollection(HasCollectionReq.builder().collectionName(manifest).build())) {
+        client().renameCollection(RenameCollectionReq.builder().collectionName(manifest)
+            .newCollectionName(previousName + MANIFEST_SUFFIX).build());
+      }
+      resolved = version;
+      loaded = false;
+      manifestReady = false;
+      return new Switched(live == null ? null : previousName, true, live == null
+          ? "alias " + name + " created for " + version
+          : name + " renamed " + previousName + ", then alias " + name + " created for " + version, unresolved);
+    } catch (RuntimeException e) {
+      throw classify("switching " + name + " to " + version, e);
+    }
+  }
+
+  @Override
+  public void dropVersion(String name) throws IOException {
+    if (name.equals(target.collection()) || name.equals(live())) {
+      throw new IllegalArgumentException("refusing to drop the live collection " + name);
+    }
+    try {
+      dropIfPresent(name);
+      dropIfPresent(name + MANIFEST_SUFFIX);
+    } catch (RuntimeException e) {
+      throw classify("dropping " + name, e);
     }
   }
 

@@ -45,8 +45,8 @@ public final class CollectionGuard {
           throw e;
         }
         throw new DimensionMismatchException("collection " + store.describeTarget() + " refuses " + dimension
-            + "-dimension vectors of model " + model + " (" + e.getMessage() + "). Nothing was written. Write to a"
-            + " new collection, or pass --recreate to drop and recreate this one.");
+            + "-dimension vectors of model " + model + " (" + e.getMessage() + "). "
+            + DimensionMismatchException.waysOut(model));
       }
     }
     if (existing != dimension || state.model() != null && !state.model().equals(model)) {

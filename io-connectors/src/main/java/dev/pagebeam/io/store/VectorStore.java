@@ -69,6 +69,19 @@ public interface VectorStore extends AutoCloseable {
     throw new UnsupportedOperationException(describeTarget() + " cannot delete by document");
   }
 
+  /**
+   * The ids and texts of up to {@code n} text chunks, picked across the first {@code chunks} of
+   * them (for the reindex's check that known records find themselves).
+   */
+  default java.util.Map<String, String> sampleTexts(int n, long chunks) throws IOException {
+    throw new UnsupportedOperationException(describeTarget() + " cannot sample records");
+  }
+
+  /** The versioned collections beside this one and the switch between them (Chroma and Milvus). */
+  default CollectionVersions versions() {
+    throw new UnsupportedOperationException(describeTarget() + " has no versioned collections");
+  }
+
   /** The {@code k} nearest records to {@code vector}, best first. */
   List<SearchHit> search(float[] vector, int k) throws IOException;
 
