@@ -215,6 +215,7 @@ public final class PagebeamCli {
     b.append("                accuracy and time per page by resolution\n");
     b.append("  bench-ingest  benchmark: each stage alone vs the whole ingest on the DirectRunner and on Flink\n");
     b.append("  bench-incremental  benchmark: the incremental rerun over an unchanged corpus vs the full ingest\n");
+    b.append("  bench-reindex benchmark: readers' time without a whole answer, ingest --recreate vs reindex\n");
     b.append("  --help        this text\n\n");
     b.append("Options (ingest):\n");
     for (OptionDoc o : optionDocs()) {

@@ -52,6 +52,24 @@ final class BenchArgs {
     }
   }
 
+  /**
+   * The database server a benchmark writes to: {@code --sink=chroma|milvus} (default chroma), at
+   * {@code --chroma=} or {@code --milvus=HOST:PORT}, else $CHROMA or $MILVUS. Returns
+   * {@code {kind, HOST:PORT}}.
+   */
+  String[] server() {
+    String kind = get("sink", "chroma");
+    if (!kind.equals("chroma") && !kind.equals("milvus")) {
+      throw new IllegalArgumentException("--sink=" + kind + " is not chroma or milvus");
+    }
+    String address = get(kind, System.getenv().getOrDefault(kind.toUpperCase(java.util.Locale.ROOT), ""));
+    if (address.isEmpty()) {
+      throw new IllegalArgumentException("no " + kind + " server: run `eval \"$(scripts/test-servers.sh start)\"`"
+          + " (sets CHROMA and MILVUS) or pass --" + kind + "=HOST:PORT");
+    }
+    return new String[] {kind, address};
+  }
+
   String get(String key, String fallback) {
     return values.getOrDefault(key, fallback);
   }

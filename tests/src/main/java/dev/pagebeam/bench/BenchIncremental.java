@@ -8,9 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
@@ -30,15 +28,9 @@ public final class BenchIncremental {
   public static void main(String[] args) throws Exception {
     BenchArgs.main("bench-incremental", USAGE, args, Set.of("input", "sink", "chroma", "milvus"), a -> {
       List<String> input = BenchIngest.input(a);
-      String kind = a.get("sink", "chroma");
-      if (!kind.equals("chroma") && !kind.equals("milvus")) {
-        throw new IllegalArgumentException("--sink=" + kind + " is not chroma or milvus");
-      }
-      String address = a.get(kind, System.getenv().getOrDefault(kind.toUpperCase(Locale.ROOT), ""));
-      if (address.isEmpty()) {
-        throw new IllegalArgumentException("no " + kind + " server: run `eval \"$(scripts/test-servers.sh start)\"`"
-            + " (sets CHROMA and MILVUS) or pass --" + kind + "=HOST:PORT");
-      }
+      String[] server = a.server();
+      String kind = server[0];
+      String address = server[1];
       String sink = kind + "://" + address + "/bench_incremental_" + UUID.randomUUID().toString().substring(0, 8);
       Path work = Files.createTempDirectory("pagebeam-bench-incremental");
       System.out.printf("bench-incremental: %d files into %s%n", input.size(), sink);

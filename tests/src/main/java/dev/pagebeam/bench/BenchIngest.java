@@ -61,13 +61,18 @@ public final class BenchIngest {
 
   /** --input's files, or the {@link #DEFAULT_INPUT} manuals of the corpus (which must be fetched). */
   static List<String> input(BenchArgs a) {
+    return input(a, DEFAULT_INPUT);
+  }
+
+  /** --input's files, or {@code defaults}, paths in the corpus (which must be fetched). */
+  static List<String> input(BenchArgs a, List<String> defaults) {
     List<String> input = new ArrayList<>();
     if (!a.get("input", "").isEmpty()) {
       input.addAll(List.of(a.get("input", "").split(",")));
       return input;
     }
     Path home = Path.of(System.getProperty("pagebeam.home", ".")).toAbsolutePath().normalize();
-    for (String f : DEFAULT_INPUT) {
+    for (String f : defaults) {
       Path p = home.resolve("tools/corpus/pdf").resolve(f);
       if (!Files.isRegularFile(p)) {
         throw new IllegalArgumentException(p + " is missing (run scripts/fetch-corpus.sh for the corpus)");
