@@ -32,7 +32,9 @@ echo "== building and running the tests"
 mvn -B verify -Pflink-job dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
 touch pipeline/target/classpath.txt tests/target/classpath.txt
 
-echo "== quick start: bin/pagebeam ingest"
+echo "== quick start: bin/pagebeam ingest (into a new pagebeam-out, as on a fresh machine)"
+# a rerun into an existing pagebeam-out is incremental (every sample is skipped); the check is of a first run
+rm -rf pagebeam-out
 summary="$(PAGEBEAM_NO_BUILD=1 bin/pagebeam ingest | grep '^SUMMARY ')"
 echo "$summary"
 samples=$(ls samples/*.pdf | wc -l)

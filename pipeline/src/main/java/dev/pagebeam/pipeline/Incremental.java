@@ -21,6 +21,7 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupIntoBatches;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
@@ -30,6 +31,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -197,6 +199,17 @@ final class Incremental {
     n.put("status", status);
     n.put("vectors", vectors);
     return Json.write(n);
+  }
+
+  /** Writes manifest entries to the store's manifest. */
+  static PTransform<PCollection<ManifestEntry>, PDone> writeManifest(StoreConnector store, RetryPolicy retry) {
+    return new PTransform<PCollection<ManifestEntry>, PDone>() {
+      @Override
+      public PDone expand(PCollection<ManifestEntry> entries) {
+        entries.apply("ToStoreManifest", ParDo.of(new WriteManifestFn(store, retry)));
+        return PDone.in(entries.getPipeline());
+      }
+    };
   }
 
   /** Writes the manifest entries of the documents this run indexed completely. */

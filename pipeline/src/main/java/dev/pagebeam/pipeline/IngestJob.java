@@ -3,6 +3,7 @@ package dev.pagebeam.pipeline;
 import dev.pagebeam.io.SinkFailure;
 import dev.pagebeam.io.SinkTarget;
 import dev.pagebeam.io.VectorRecord;
+import dev.pagebeam.io.files.FileVectorSink;
 import dev.pagebeam.io.store.RetryPolicy;
 import dev.pagebeam.io.store.StoreConnector;
 import dev.pagebeam.transforms.encode.EmbeddedElement;
@@ -38,8 +39,10 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
@@ -64,6 +67,8 @@ public final class IngestJob {
   private final EncodeSettings encode;
   /** Set when the sink guard created the collection in this run (nothing to skip or replace). */
   private boolean newCollection;
+  /** Set when the file sink holds an earlier run's state to be incremental against (see FileIncremental). */
+  private boolean filePrevious;
 
   /** What the launcher learned about the model by loading it. */
   static final class ModelFacts {
@@ -109,10 +114,6 @@ public final class IngestJob {
     ModelFacts facts = checkModel(spec, settings);
     EncodeSettings encode = encodeSettings(options, spec, facts.cuda);
     SinkTarget target = Sinks.target(options);
-    if (options.getPrune() && target.kind() == SinkTarget.Kind.FILE) {
-      throw new IllegalArgumentException("--prune needs a Chroma or Milvus sink: the file sink is written anew by"
-          + " every run, so it never holds documents that left the input");
-    }
     String guard = Sinks.prepare(target, options, facts.id, facts.dimension);
     LOG.info("sink {}: {} ({} dimensions, model {})", target, guard, facts.dimension, facts.id);
     IngestJob job = new IngestJob(options, settings, patterns, files, facts, encode);
@@ -301,14 +302,24 @@ public final class IngestJob {
         .apply("Inputs", Create.of(patterns))
         .apply("MatchFiles", SplitPdfs.match());
     SinkTarget target = Sinks.target(options);
-    boolean incremental = encode != null && target.kind() != SinkTarget.Kind.FILE;
+    boolean incremental = encode != null;
+    boolean fileSink = target.kind() == SinkTarget.Kind.FILE;
     String fingerprint = incremental
         ? Incremental.fingerprint(model.id, settings, out, options.getWriteImages()) : null;
-    StoreConnector store = incremental ? Sinks.connector(target, options) : null;
+    StoreConnector store = incremental && !fileSink ? Sinks.connector(target, options) : null;
     RetryPolicy retry = Sinks.retry(options);
     List<PCollection<String>> incrementalLines = new ArrayList<>();
     PCollection<MatchResult.Metadata> toSplit = files;
-    if (incremental) {
+    PTransform<PCollection<dev.pagebeam.io.store.ManifestEntry>, PDone> manifest = null;
+    PCollection<String> carried = null;
+    if (incremental && fileSink) {
+      FileIncremental.Checked checked = FileIncremental.check(pipeline.begin(), files, target.directory(),
+          filePrevious, fingerprint, options.getPrune());
+      toSplit = checked.toSplit;
+      incrementalLines.add(checked.ledgerLines);
+      carried = FileIncremental.carried(pipeline.begin(), target.directory(), filePrevious, checked.dropped, out);
+      manifest = FileIncremental.writeManifest(target.directory(), checked.kept);
+    } else if (incremental) {
       Incremental.Checked checked = Incremental.check(files, store, fingerprint, options.getFull(), newCollection,
           retry);
       toSplit = checked.toSplit;
@@ -316,6 +327,7 @@ public final class IngestJob {
       if (options.getPrune()) {
         incrementalLines.add(Incremental.prune(pipeline.begin(), files, store, retry));
       }
+      manifest = Incremental.writeManifest(store, retry);
     }
     SplitPdfs.Result split = toSplit.apply("SplitPdfs", SplitPdfs.files(settings));
     List<PCollection<DeadLetter>> deadLetters = new ArrayList<>(List.of(split.deadLetters()));
@@ -337,7 +349,9 @@ public final class IngestJob {
           .apply("ToVectorRecord", MapElements.into(TypeDescriptor.of(VectorRecord.class))
               .via((EmbeddedElement e) -> toRecord(e, out, imageFiles)))
           .setCoder(VectorRecord.RecordCoder.of());
-      failed = records.apply("WriteVectors", Sinks.write(Sinks.target(options), options, model.dimension));
+      failed = records.apply("WriteVectors", carried == null
+          ? Sinks.write(target, options, model.dimension)
+          : FileVectorSink.write(target.directory(), model.dimension).withCarried(carried));
     }
     // the ledger counts sink failures apart from the split's and the encoder's dead letters
     PCollection<DeadLetter> elementDeadLetters = PCollectionList.of(deadLetters)
@@ -347,7 +361,7 @@ public final class IngestJob {
         elementDeadLetters, records, failed);
     if (incremental) {
       ledger.withManifest(PCollectionList.of(incrementalLines).apply("IncrementalLines", Flatten.pCollections()),
-          store, fingerprint, retry);
+          manifest, fingerprint);
     }
     pipeline.apply("Ledger", ledger);
     List<PCollection<DeadLetter>> all = new ArrayList<>(List.of(elementDeadLetters));
@@ -384,10 +398,16 @@ public final class IngestJob {
 
   /** Runs to completion, logging progress every few seconds, and returns the summary. */
   public Summary run() throws IOException {
-    removePreviousOutput(options.getOutput());
     SinkTarget sink = Sinks.target(options);
-    if (encode != null && sink.kind() == SinkTarget.Kind.FILE && !sink.directory().equals(options.getOutput())) {
-      removePreviousOutput(sink.directory());
+    boolean fileSink = encode != null && sink.kind() == SinkTarget.Kind.FILE;
+    if (fileSink) {
+      // before anything is removed: the earlier run's shards go aside, to be kept or left behind
+      filePrevious = FileIncremental.stash(sink.directory(), options.getFull() || newCollection);
+    }
+    // an incremental file run keeps the image files of the documents it skips
+    removePreviousOutput(options.getOutput(), !filePrevious);
+    if (fileSink && !sink.directory().equals(options.getOutput())) {
+      removePreviousOutput(sink.directory(), !filePrevious);
     }
     LOG.info("ingest: {} files from {} -> {} ({}{})", fileCount, patterns, options.getOutput(), settings,
         encode == null ? ", split only" : ", " + encode);
@@ -395,6 +415,9 @@ public final class IngestJob {
     long started = System.nanoTime();
     PipelineResult result = RunnerSetup.run(pipeline, options,
         snapshot -> LOG.info(Progress.line(snapshot, fileCount, (System.nanoTime() - started) / 1e9)));
+    if (fileSink) {
+      FileIncremental.unstash(sink.directory());
+    }
     Map<String, Long> counters = Summary.counters(result);
     return Summary.of(counters, (System.nanoTime() - started) / 1e9,
         model == null ? null : model.id, model == null ? 0 : model.dimension)
@@ -403,19 +426,27 @@ public final class IngestJob {
   }
 
   private static final Pattern OUR_SHARD =
-      Pattern.compile("(elements|dead-letters|vectors|ledger)-\\d{5}-of-\\d{5}\\.jsonl");
+      Pattern.compile("(elements|dead-letters|vectors|ledger|manifest)-\\d{5}-of-\\d{5}\\.jsonl");
   private static final Pattern OUR_IMAGE = Pattern.compile("[0-9a-f]{32}\\.(png|jpg)");
+
+  /** Whether a file name is one of the image files ingest writes. */
+  static boolean isOurImage(String name) {
+    return OUR_IMAGE.matcher(name).matches();
+  }
 
   /**
    * Deletes the shards and images an earlier run wrote to the same output, so that a rerun with a
    * different shard count leaves no stale files. Only files named like ours are touched.
    */
-  static void removePreviousOutput(String output) throws IOException {
+  static void removePreviousOutput(String output, boolean images) throws IOException {
     List<String> globs = new ArrayList<>(List.of(output + "/elements/*", output + "/dead-letters/*",
-        output + "/vectors/*", output + "/ledger/*", output + "/images/*"));
+        output + "/vectors/*", output + "/ledger/*", output + "/manifest/*"));
     // image files sit in 256 folders: one folder at a time keeps the listing small
-    for (int shard = 0; shard < 256; shard++) {
+    for (int shard = 0; images && shard < 256; shard++) {
       globs.add(output + "/images/" + String.format("%02x", shard) + "/*");
+    }
+    if (images) {
+      globs.add(output + "/images/*");
     }
     long removed = 0;
     for (String glob : globs) {

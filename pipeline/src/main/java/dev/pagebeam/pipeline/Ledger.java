@@ -3,6 +3,7 @@ package dev.pagebeam.pipeline;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pagebeam.io.SinkFailure;
 import dev.pagebeam.io.VectorRecord;
+import dev.pagebeam.io.store.ManifestEntry;
 import dev.pagebeam.transforms.split.DeadLetter;
 import dev.pagebeam.transforms.split.DocumentReport;
 import dev.pagebeam.transforms.split.ElementType;
@@ -78,18 +79,19 @@ final class Ledger extends PTransform<PBegin, PDone> {
 
   /** Ledger lines made elsewhere (unchanged and removed documents of an incremental run), or null. */
   private PCollection<String> moreLines;
-  /** Where the manifest of an incremental run goes, or null. */
-  private dev.pagebeam.io.store.StoreConnector manifest;
+  /** Where the manifest entries of an incremental run go, or null. */
+  private PTransform<PCollection<ManifestEntry>, PDone> manifest;
   private String fingerprint;
-  private dev.pagebeam.io.store.RetryPolicy retry;
 
-  /** Adds the incremental run's own lines, and writes the manifest entries of completely indexed files. */
-  Ledger withManifest(PCollection<String> lines, dev.pagebeam.io.store.StoreConnector manifest, String fingerprint,
-      dev.pagebeam.io.store.RetryPolicy retry) {
+  /**
+   * Adds the incremental run's own lines, and hands the manifest entries of completely indexed
+   * files to {@code manifest} (a store's writer, or the file sink's).
+   */
+  Ledger withManifest(PCollection<String> lines, PTransform<PCollection<ManifestEntry>, PDone> manifest,
+      String fingerprint) {
     this.moreLines = lines;
     this.manifest = manifest;
     this.fingerprint = fingerprint;
-    this.retry = retry;
     return this;
   }
 
@@ -126,8 +128,8 @@ final class Ledger extends PTransform<PBegin, PDone> {
     if (manifest != null) {
       // in a batch job the per-file sums come after every write of the file has answered
       perFile.apply("ManifestEntry", ParDo.of(new ManifestEntryFn(run, fingerprint)))
-          .setCoder(org.apache.beam.sdk.coders.SerializableCoder.of(dev.pagebeam.io.store.ManifestEntry.class))
-          .apply("WriteManifest", ParDo.of(new Incremental.WriteManifestFn(manifest, retry)));
+          .setCoder(org.apache.beam.sdk.coders.SerializableCoder.of(ManifestEntry.class))
+          .apply("WriteManifest", manifest);
     }
     return PDone.in(begin.getPipeline());
   }
@@ -136,7 +138,7 @@ final class Ledger extends PTransform<PBegin, PDone> {
    * The manifest entry of a file indexed without a loss (or read and found without content): a
    * file with sink failures or dead letters gets none, so the next run tries it again.
    */
-  static final class ManifestEntryFn extends DoFn<KV<String, Counts>, dev.pagebeam.io.store.ManifestEntry> {
+  static final class ManifestEntryFn extends DoFn<KV<String, Counts>, ManifestEntry> {
     private final Run run;
     private final String fingerprint;
 
@@ -146,12 +148,12 @@ final class Ledger extends PTransform<PBegin, PDone> {
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Counts> file, OutputReceiver<dev.pagebeam.io.store.ManifestEntry> out) {
+    public void process(@Element KV<String, Counts> file, OutputReceiver<ManifestEntry> out) {
       Counts c = file.getValue();
       String status = status(c, run);
       if (c.documentId != null && (status.equals(INDEXED) || status.equals(NO_CONTENT))
           && c.n[Counts.SINK_FAILURES] == 0 && c.n[Counts.DEAD_LETTERS] == 0) {
-        out.output(new dev.pagebeam.io.store.ManifestEntry(file.getKey(), c.documentId, fingerprint,
+        out.output(new ManifestEntry(file.getKey(), c.documentId, fingerprint,
             c.vectorsWritten()));
       }
     }

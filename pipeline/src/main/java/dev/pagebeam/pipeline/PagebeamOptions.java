@@ -221,8 +221,8 @@ public interface PagebeamOptions extends PipelineOptions {
   void setMaxBufferingSeconds(int value);
 
   @Description("Re-ingest every file, even those the collection's manifest shows unchanged (same content, same "
-      + "model and settings). Without it, a run into an existing Chroma or Milvus collection skips unchanged files "
-      + "and replaces the records of changed ones.")
+      + "model and settings). Without it, a run into an existing Chroma or Milvus collection, or into a file sink that "
+      + "holds an earlier run's manifest, skips unchanged files and replaces the records of changed ones.")
   @Default.Boolean(false)
   boolean getFull();
 
@@ -243,8 +243,8 @@ public interface PagebeamOptions extends PipelineOptions {
     }
   }
 
-  @Description("Delete from the Chroma or Milvus collection the records of documents that are no longer in the "
-      + "input (by the collection's manifest). Without it nothing is deleted.")
+  @Description("Delete from the sink (Chroma, Milvus or files) the records of documents that are no longer in "
+      + "the input (by the sink's manifest). Without it nothing is deleted.")
   @Default.Boolean(false)
   boolean getPrune();
 

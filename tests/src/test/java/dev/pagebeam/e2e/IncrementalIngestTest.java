@@ -150,6 +150,124 @@ class IncrementalIngestTest {
     }
   }
 
+  /**
+   * The file sink keeps a manifest too: a rerun copies the vector lines of unchanged documents as
+   * they are, re-ingests the changed one, and leaves the deleted one behind with its image files
+   * (--prune); without --prune a deleted document stays. A run that died after moving the previous
+   * shards aside is redone from them, with no line twice.
+   */
+  @Test
+  void aFileSinkRerunMakesExactlyTheChangesOfTheInput() throws Exception {
+    Path input = Files.createDirectories(out.resolve("input"));
+    try (Stream<Path> samples = Files.list(Corpus.home().resolve("samples"))) {
+      for (Path pdf : samples.filter(p -> p.toString().endsWith(".pdf")).collect(Collectors.toList())) {
+        Files.copy(pdf, input.resolve(pdf.getFileName()));
+      }
+    }
+    Path sink = out.resolve("sink");
+    IngestRun first = IngestRun.ingest(sink, "--input=" + input);
+    assertThat(first.exitCode).as(first.stderr).isZero();
+    assertThat(first.count("documents_added")).isEqualTo(5);
+    Map<String, String> firstLines = lines(sink);
+    assertThat(firstLines).hasSize((int) first.count("vectors_written"));
+    List<Path> espressoImages = images(sink, "espresso-field-guide.pdf");
+    List<Path> lighthouseImages = images(sink, "lighthouse-sync-admin-guide.pdf");
+    List<Path> tideImages = images(sink, "tide-gauge-research-note.pdf");
+    assertThat(espressoImages).isNotEmpty().allSatisfy(p -> assertThat(p).isRegularFile());
+    assertThat(lighthouseImages).isNotEmpty();
+
+    Files.write(input.resolve("tide-gauge-research-note.pdf"),
+        TestPdfs.text("Tide gauge note, second edition: the gauge at Pier 7 was recalibrated on 3 March."));
+    Files.write(input.resolve("pump-station-log.pdf"),
+        TestPdfs.text("Pump station 12 log: the intake filter was replaced after the pressure alarm."));
+    Files.delete(input.resolve("espresso-field-guide.pdf"));
+
+    IngestRun second = IngestRun.ingest(sink, "--input=" + input, "--prune=true");
+    assertThat(second.exitCode).as(second.stderr).isZero();
+    assertThat(second.count("documents_skipped")).isEqualTo(3);
+    assertThat(second.count("documents_updated")).isEqualTo(1);
+    assertThat(second.count("documents_added")).isEqualTo(1);
+    assertThat(second.count("documents_removed")).isEqualTo(1);
+    Map<String, String> secondLines = lines(sink);
+
+    // what the sink must hold: what a fresh ingest of the same folder writes elsewhere
+    IngestRun fresh = IngestRun.ingest(out.resolve("fresh"), "--input=" + input);
+    assertThat(fresh.exitCode).as(fresh.stderr).isZero();
+    assertThat(secondLines.keySet()).isEqualTo(lines(out.resolve("fresh")).keySet());
+    // an unchanged document's lines are the first run's, as they were
+    firstLines.forEach((id, line) -> {
+      if (line.contains("lighthouse-sync-admin-guide.pdf")) {
+        assertThat(secondLines).containsEntry(id, line);
+      }
+    });
+    assertThat(espressoImages).as("the removed document's image files").allSatisfy(p -> assertThat(p).doesNotExist());
+    assertThat(tideImages).as("the changed document's old image files").allSatisfy(p -> assertThat(p).doesNotExist());
+    assertThat(lighthouseImages).as("an unchanged document's image files").allSatisfy(p -> assertThat(p).isRegularFile());
+    assertThat(images(sink, "tide-gauge-research-note.pdf")).isNotEmpty().allSatisfy(p -> assertThat(p).isRegularFile());
+    assertThat(sink.resolve(".previous")).as("the stash is gone after a run that succeeded").doesNotExist();
+
+    // a run that died after moving the shards aside (and wrote a partial shard) is redone from them
+    Path stash = Files.createDirectories(sink.resolve(".previous/vectors"));
+    Files.createDirectories(sink.resolve(".previous/manifest"));
+    for (String dir : List.of("vectors", "manifest")) {
+      try (Stream<Path> shards = Files.list(sink.resolve(dir))) {
+        for (Path shard : shards.filter(p -> p.toString().endsWith(".jsonl")).collect(Collectors.toList())) {
+          Files.move(shard, sink.resolve(".previous").resolve(dir).resolve(shard.getFileName()));
+        }
+      }
+    }
+    Files.writeString(sink.resolve(".previous/_complete"), "");
+    Files.writeString(sink.resolve("vectors/vectors-00000-of-00001.jsonl"),
+        secondLines.values().iterator().next() + "\n");
+    assertThat(stash).isNotEmptyDirectory();
+
+    // and without --prune a deleted document stays
+    Files.delete(input.resolve("ticket-4821-export-hangs.pdf"));
+    IngestRun third = IngestRun.ingest(sink, "--input=" + input);
+    assertThat(third.exitCode).as(third.stderr).isZero();
+    assertThat(third.count("documents_skipped")).isEqualTo(4);
+    assertThat(third.count("documents_removed")).isZero();
+    assertThat(third.count("vectors_written")).isZero();
+    assertThat(third.count("pages")).as("nothing parsed").isZero();
+    assertThat(lines(sink)).as("the same lines, none twice").isEqualTo(secondLines);
+    try (VectorStore store = new dev.pagebeam.io.files.FileVectorStore(sink.toString())) {
+      assertThat(store.count()).isEqualTo(secondLines.size());
+    }
+  }
+
+  /** The vector lines under {@code dir/vectors}, by id; fails on an id written twice. */
+  private static Map<String, String> lines(Path dir) throws Exception {
+    Map<String, String> byId = new java.util.HashMap<>();
+    try (Stream<Path> shards = Files.list(dir.resolve("vectors"))) {
+      for (Path shard : shards.filter(p -> p.toString().endsWith(".jsonl")).collect(Collectors.toList())) {
+        for (String line : Files.readAllLines(shard)) {
+          if (!line.isBlank()) {
+            String id = IngestRun.JSON.readTree(line).get("id").asText();
+            assertThat(byId.put(id, line)).as("id %s written once", id).isNull();
+          }
+        }
+      }
+    }
+    return byId;
+  }
+
+  /** The image files (refs and thumbnails under the output) of one document's records. */
+  private static List<Path> images(Path dir, String file) throws Exception {
+    List<Path> images = new java.util.ArrayList<>();
+    for (String line : lines(dir).values()) {
+      com.fasterxml.jackson.databind.JsonNode r = IngestRun.JSON.readTree(line);
+      if (r.get("source").asText().endsWith("/" + file)) {
+        for (String field : List.of("ref", "thumbnail")) {
+          String path = r.path(field).asText("");
+          if (path.startsWith(dir.toString())) {
+            images.add(Path.of(path));
+          }
+        }
+      }
+    }
+    return images;
+  }
+
   @Test
   void twoRunsOnOneCollectionNeverOverlap() throws Exception {
     String sink = "chroma://" + TestServers.address("CHROMA") + "/" + TestServers.uniqueCollection("lock");

@@ -124,10 +124,24 @@ public final class FileVectorSink {
   public static final class Write extends PTransform<PCollection<VectorRecord>, PCollection<SinkFailure>> {
     private final String dir;
     private final int dimension;
+    private final PCollection<String> carried;
 
     Write(String dir, int dimension) {
+      this(dir, dimension, null);
+    }
+
+    private Write(String dir, int dimension, PCollection<String> carried) {
       this.dir = dir;
       this.dimension = dimension;
+      this.carried = carried;
+    }
+
+    /**
+     * Also writes {@code lines}, vector lines of an earlier run kept as they are (an incremental
+     * run's unchanged documents), into the same shards.
+     */
+    public Write withCarried(PCollection<String> lines) {
+      return new Write(dir, dimension, lines);
     }
 
     @Override
@@ -138,9 +152,12 @@ public final class FileVectorSink {
       PCollectionTuple checked = records.apply("CheckDimension",
           ParDo.of(new CheckDimensionFn(dimension, "file:" + dir))
               .withOutputTags(CheckDimensionFn.OK, TupleTagList.of(CheckDimensionFn.FAILURES)));
-      checked.get(CheckDimensionFn.OK)
-          .apply("ToJson", ParDo.of(new ToJsonFn()))
-          .apply("WriteJsonLines", TextIO.write().to(vectorsDir(dir).resolve("vectors",
+      PCollection<String> lines = checked.get(CheckDimensionFn.OK).apply("ToJson", ParDo.of(new ToJsonFn()));
+      if (carried != null) {
+        lines = org.apache.beam.sdk.values.PCollectionList.of(lines).and(carried)
+            .apply("WithCarriedLines", org.apache.beam.sdk.transforms.Flatten.pCollections());
+      }
+      lines.apply("WriteJsonLines", TextIO.write().to(vectorsDir(dir).resolve("vectors",
               StandardResolveOptions.RESOLVE_FILE).toString()).withSuffix(".jsonl"));
       return checked.get(CheckDimensionFn.FAILURES).setCoder(SinkFailure.FailureCoder.of());
     }
