@@ -44,10 +44,12 @@ public final class PagebeamCli {
         return ingest(rest, out, err);
       case "reindex":
         return reindex(rest, out, err);
+      case "eval":
+        return search("eval", EvalOptions.class, EvalCommand::run, rest, out, err);
       case "inspect-model":
         return inspectModel(rest, out, err);
       case "query":
-        return query(rest, out, err);
+        return search("query", QueryOptions.class, QueryCommand::run, rest, out, err);
       case "options-table":
         out.print(optionsTable());
         return OK;
@@ -143,18 +145,25 @@ public final class PagebeamCli {
     }
   }
 
-  private static int query(String[] args, PrintStream out, PrintStream err) {
+  /** What a command that searches a sink does with its parsed options. */
+  private interface Search<T extends QueryOptions> {
+    void run(T options, boolean modelGiven, PrintStream out) throws Exception;
+  }
+
+  /** query and eval: a bad option or question is a usage error (2), a failing search a failure (1). */
+  private static <T extends QueryOptions> int search(String command, Class<T> kind, Search<T> body, String[] args,
+      PrintStream out, PrintStream err) {
     try {
-      PipelineOptionsFactory.register(QueryOptions.class);
-      QueryOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(QueryOptions.class);
+      PipelineOptionsFactory.register(kind);
+      T options = PipelineOptionsFactory.fromArgs(args).withValidation().as(kind);
       org.apache.beam.sdk.io.FileSystems.setDefaultPipelineOptions(options);
-      QueryCommand.run(options, mentions(args, "model"), out);
+      body.run(options, mentions(args, "model"), out);
       return OK;
     } catch (IllegalArgumentException e) {
-      err.println("pagebeam query: " + e.getMessage());
+      err.println("pagebeam " + command + ": " + e.getMessage());
       return USAGE;
     } catch (Exception e) {
-      err.println("pagebeam query: " + e.getMessage());
+      err.println("pagebeam " + command + ": " + e.getMessage());
       return FAILED;
     }
   }
@@ -206,6 +215,8 @@ public final class PagebeamCli {
     b.append("                alias; Chroma: two renames), and keep --keep earlier versions\n");
     b.append("  query         embed --text (or --image) with the collection's model and print the --k nearest\n");
     b.append("                records of --sink (file: exact search, chroma://, milvus://)\n");
+    b.append("  eval          run the questions of --queries (FILE.pdf, relevant pages, question) against --sink\n");
+    b.append("                and print recall@k, MRR@10 and nDCG@10, overall and per file, and the misses\n");
     b.append("  inspect-model print a model's family, dimension, max tokens, pooling, graph inputs and outputs,\n");
     b.append("                and the device it would run on (--model, --device)\n");
     b.append("  bench-split   benchmark: the split stage on the DirectRunner vs a bare 2-thread loop\n");
@@ -224,6 +235,11 @@ public final class PagebeamCli {
     }
     b.append("\nOptions (query; it also takes --sink, --model, the Chroma and Milvus options and --device):\n");
     for (OptionDoc o : optionDocs(QueryOptions.class)) {
+      b.append(String.format("  --%s=%s%n", o.name, o.defaultValue.isEmpty() ? "..." : o.defaultValue));
+      b.append("      ").append(o.description).append('\n');
+    }
+    b.append("\nOptions (eval; it also takes --sink, --model, --k and the options query takes):\n");
+    for (OptionDoc o : optionDocs(EvalOptions.class)) {
       b.append(String.format("  --%s=%s%n", o.name, o.defaultValue.isEmpty() ? "..." : o.defaultValue));
       b.append("      ").append(o.description).append('\n');
     }
@@ -293,7 +309,7 @@ public final class PagebeamCli {
       "encode", "device", "cpuThreads", "cudaMemoryLimitMb", "textBatchSize", "imageBatchSize", "maxBatchTokens",
       "encoderShards", "encoderBatching", "maxBufferingSeconds", "workers", "recreate", "full", "prune", "lockDir", "sink", "chromaTenant", "chromaDatabase", "milvusDatabase",
       "milvusToken", "milvusTokenFile", "milvusTls", "sinkBatchSize", "sinkRetrySeconds", "writeElements", "writeImages",
-      "text", "image", "k", "keep", "validate");
+      "text", "image", "k", "queries", "json", "keep", "validate");
 
   private static String defaultOf(Method m) {
     if (m.getAnnotation(Default.String.class) != null) {

@@ -8,6 +8,7 @@ import dev.pagebeam.transforms.model.EmbeddingModel;
 import dev.pagebeam.transforms.model.ModelLocation;
 import java.awt.image.BufferedImage;
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
@@ -27,22 +28,56 @@ final class QueryCommand {
     if (o.getK() < 1) {
       throw new IllegalArgumentException("--k=" + o.getK() + " must be at least 1");
     }
-    SinkTarget target = Sinks.target(o);
-    try (VectorStore store = Sinks.open(target, o)) {
-      CollectionState state = store.describe();
-      if (!state.exists()) {
-        throw new IllegalArgumentException(store.describeTarget() + " holds no vectors yet: run pagebeam ingest with"
-            + " --sink=" + target + " first");
+    try (Searcher searcher = Searcher.open(o, modelGiven)) {
+      float[] query = embed(searcher.model, o);
+      List<SearchHit> hits = searcher.store.search(query, o.getK());
+      out.printf("query %s%s (model %s, %s)%n", o.getText().isBlank() ? "" : "\"" + o.getText() + "\"",
+          o.getImage().isBlank() ? "" : " image " + o.getImage(), searcher.modelId(), searcher.describeTarget());
+      int rank = 1;
+      for (SearchHit h : hits) {
+        // an image hit shows its file, then its caption and OCR text (the text it was embedded by)
+        boolean image = h.type().endsWith("_image");
+        out.printf(Locale.ROOT, "%2d. %.4f  %-14s %s  page %d  %s%s%n", rank++, h.score(), h.type(), h.source(),
+            h.page(), image ? "image " + h.ref() + "  " : "", h.preview());
       }
-      String modelName = modelGiven || state.model() == null ? o.getModel() : state.model();
-      ModelLocation location;
+      if (hits.isEmpty()) {
+        out.println("no results");
+      }
+    }
+  }
+
+  /**
+   * A sink's collection and the model it was written with, loaded once: what query and eval search
+   * through. Refuses a model whose vectors the collection does not hold.
+   */
+  static final class Searcher implements AutoCloseable {
+    final VectorStore store;
+    final EmbeddingModel model;
+
+    private Searcher(VectorStore store, EmbeddingModel model) {
+      this.store = store;
+      this.model = model;
+    }
+
+    static Searcher open(PagebeamOptions o, boolean modelGiven) throws IOException {
+      SinkTarget target = Sinks.target(o);
+      VectorStore store = Sinks.open(target, o);
+      EmbeddingModel model = null;
       try {
-        location = ModelLocation.parse(modelName);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(store.describeTarget() + " was written with model " + modelName
-            + ", which is not bundled: pass its directory with --model", e);
-      }
-      try (EmbeddingModel model = EmbeddingModel.load(IngestJob.modelSpec(o, location))) {
+        CollectionState state = store.describe();
+        if (!state.exists()) {
+          throw new IllegalArgumentException(store.describeTarget() + " holds no vectors yet: run pagebeam ingest"
+              + " with --sink=" + target + " first");
+        }
+        String modelName = modelGiven || state.model() == null ? o.getModel() : state.model();
+        ModelLocation location;
+        try {
+          location = ModelLocation.parse(modelName);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(store.describeTarget() + " was written with model " + modelName
+              + ", which is not bundled: pass its directory with --model", e);
+        }
+        model = EmbeddingModel.load(IngestJob.modelSpec(o, location));
         String id = model.manifest().id();
         if (state.model() != null && !state.model().equals(id)) {
           throw new IllegalArgumentException(store.describeTarget() + " was written with model " + state.model()
@@ -52,21 +87,33 @@ final class QueryCommand {
           throw new IllegalArgumentException(store.describeTarget() + " holds " + state.dimension()
               + "-dimension vectors; model " + id + " makes " + model.dimension());
         }
-        float[] query = embed(model, o);
-        List<SearchHit> hits = store.search(query, o.getK());
-        out.printf("query %s%s (model %s, %s)%n", o.getText().isBlank() ? "" : "\"" + o.getText() + "\"",
-            o.getImage().isBlank() ? "" : " image " + o.getImage(), id, store.describeTarget());
-        int rank = 1;
-        for (SearchHit h : hits) {
-          // an image hit shows its file, then its caption and OCR text (the text it was embedded by)
-          boolean image = h.type().endsWith("_image");
-          out.printf(Locale.ROOT, "%2d. %.4f  %-14s %s  page %d  %s%s%n", rank++, h.score(), h.type(), h.source(),
-              h.page(), image ? "image " + h.ref() + "  " : "", h.preview());
+        return new Searcher(store, model);
+      } catch (IOException | RuntimeException e) {
+        if (model != null) {
+          model.close();
         }
-        if (hits.isEmpty()) {
-          out.println("no results");
-        }
+        store.close();
+        throw e;
       }
+    }
+
+    String modelId() {
+      return model.manifest().id();
+    }
+
+    String describeTarget() {
+      return store.describeTarget();
+    }
+
+    /** The {@code k} nearest records to a text query (embedded with the model's query prefix). */
+    List<SearchHit> searchText(String text, int k) throws Exception {
+      return store.search(model.embedTexts(List.of(text), true).vectors[0], k);
+    }
+
+    @Override
+    public void close() {
+      model.close();
+      store.close();
     }
   }
 

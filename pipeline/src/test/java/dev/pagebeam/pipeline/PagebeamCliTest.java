@@ -33,7 +33,7 @@ class PagebeamCliTest {
     for (PagebeamCli.OptionDoc o : PagebeamCli.optionDocs()) {
       assertThat(stdout()).contains("--" + o.name + "=" + (o.defaultValue.isEmpty() ? "..." : o.defaultValue));
     }
-    for (Class<?> command : java.util.List.of(QueryOptions.class, ReindexOptions.class)) {
+    for (Class<?> command : java.util.List.of(QueryOptions.class, ReindexOptions.class, EvalOptions.class)) {
       for (PagebeamCli.OptionDoc o : PagebeamCli.optionDocs(command)) {
         assertThat(stdout()).contains("--" + o.name + "=" + (o.defaultValue.isEmpty() ? "..." : o.defaultValue));
       }
@@ -45,8 +45,9 @@ class PagebeamCliTest {
     PagebeamCli.optionDocs().forEach(o -> names.add(o.name));
     PagebeamCli.optionDocs(QueryOptions.class).forEach(o -> names.add(o.name));
     PagebeamCli.optionDocs(ReindexOptions.class).forEach(o -> names.add(o.name));
+    PagebeamCli.optionDocs(EvalOptions.class).forEach(o -> names.add(o.name));
     assertThat(PagebeamCli.ORDER).containsExactlyInAnyOrderElementsOf(names);
-    assertThat(stdout()).contains("ingest").contains("query").contains("inspect-model").contains("reindex").contains("bench-split")
+    assertThat(stdout()).contains("ingest").contains("query").contains("inspect-model").contains("reindex").contains("eval").contains("bench-split")
         .contains("bench-encode").contains("bench-sink").contains("bench-ocr");
   }
 
