@@ -43,14 +43,16 @@ final class EvalCommand {
     List<Scored> scored = new ArrayList<>();
     String target;
     String model;
+    QueryCommand.Mode mode;
     try (QueryCommand.Searcher searcher = QueryCommand.Searcher.open(o, modelGiven)) {
       target = searcher.describeTarget();
       model = searcher.modelId();
+      mode = QueryCommand.Mode.of(o.getMode(), searcher.store);
       for (Question q : questions) {
-        scored.add(Scored.of(q, searcher.searchText(q.text, depth), o.getK()));
+        scored.add(Scored.of(q, searcher.search(q.text, depth, mode), o.getK()));
       }
     }
-    Report report = new Report(scored, o.getK());
+    Report report = new Report(scored, o.getK(), mode.label());
     if (o.getJson()) {
       out.println(Json.write(report.json(target, model)));
     } else {
@@ -177,10 +179,12 @@ final class EvalCommand {
   static final class Report {
     final List<Scored> scored;
     final int k;
+    final String mode;
 
-    Report(List<Scored> scored, int k) {
+    Report(List<Scored> scored, int k, String mode) {
       this.scored = scored;
       this.k = k;
+      this.mode = mode;
     }
 
     static double[] means(List<Scored> s) {
@@ -215,7 +219,7 @@ final class EvalCommand {
     }
 
     void print(PrintStream out, String target, String model) {
-      out.printf("eval: %d questions, %s, model %s, k=%d%n", scored.size(), target, model, k);
+      out.printf("eval: %d questions, %s, model %s, %s, k=%d%n", scored.size(), target, model, mode, k);
       String format = "%-40s %9s %9s %9s %9s%n";
       out.printf(format, "", "questions", "recall@" + k, "MRR@10", "nDCG@10");
       row(out, "all", scored);
@@ -237,6 +241,7 @@ final class EvalCommand {
       ObjectNode n = Json.MAPPER.createObjectNode();
       n.put("sink", target);
       n.put("model", model);
+      n.put("mode", mode);
       n.put("k", k);
       put(n, scored);
       ObjectNode files = n.putObject("per_file");

@@ -309,7 +309,7 @@ public final class PagebeamCli {
       "encode", "device", "cpuThreads", "cudaMemoryLimitMb", "textBatchSize", "imageBatchSize", "maxBatchTokens",
       "encoderShards", "encoderBatching", "maxBufferingSeconds", "workers", "recreate", "full", "prune", "lockDir", "sink", "chromaTenant", "chromaDatabase", "milvusDatabase",
       "milvusToken", "milvusTokenFile", "milvusTls", "sinkBatchSize", "sinkRetrySeconds", "writeElements", "writeImages",
-      "text", "image", "k", "queries", "json", "keep", "validate");
+      "text", "image", "mode", "k", "queries", "json", "keep", "validate");
 
   private static String defaultOf(Method m) {
     if (m.getAnnotation(Default.String.class) != null) {

@@ -29,10 +29,12 @@ final class QueryCommand {
       throw new IllegalArgumentException("--k=" + o.getK() + " must be at least 1");
     }
     try (Searcher searcher = Searcher.open(o, modelGiven)) {
-      float[] query = embed(searcher.model, o);
-      List<SearchHit> hits = searcher.store.search(query, o.getK());
-      out.printf("query %s%s (model %s, %s)%n", o.getText().isBlank() ? "" : "\"" + o.getText() + "\"",
-          o.getImage().isBlank() ? "" : " image " + o.getImage(), searcher.modelId(), searcher.describeTarget());
+      Mode mode = o.getImage().isBlank() ? Mode.of(o.getMode(), searcher.store) : Mode.dense(o.getMode(), "--image");
+      List<SearchHit> hits = o.getImage().isBlank() ? searcher.search(o.getText(), o.getK(), mode)
+          : searcher.store.search(embed(searcher.model, o), o.getK());
+      out.printf("query %s%s (model %s, %s, %s)%n", o.getText().isBlank() ? "" : "\"" + o.getText() + "\"",
+          o.getImage().isBlank() ? "" : " image " + o.getImage(), searcher.modelId(), searcher.describeTarget(),
+          mode.label());
       int rank = 1;
       for (SearchHit h : hits) {
         // an image hit shows its file, then its caption and OCR text (the text it was embedded by)
@@ -105,15 +107,66 @@ final class QueryCommand {
       return store.describeTarget();
     }
 
-    /** The {@code k} nearest records to a text query (embedded with the model's query prefix). */
-    List<SearchHit> searchText(String text, int k) throws Exception {
-      return store.search(model.embedTexts(List.of(text), true).vectors[0], k);
+    /**
+     * The {@code k} best records for a text query: by its embedding (with the model's query prefix),
+     * by BM25 over the texts (the query as typed), or both fused.
+     */
+    List<SearchHit> search(String text, int k, Mode mode) throws Exception {
+      switch (mode) {
+        case LEXICAL:
+          return store.searchText(text, k);
+        case HYBRID:
+          return store.hybridSearch(model.embedTexts(List.of(text), true).vectors[0], text, k);
+        default:
+          return store.search(model.embedTexts(List.of(text), true).vectors[0], k);
+      }
     }
 
     @Override
     public void close() {
       model.close();
       store.close();
+    }
+  }
+
+  /** --mode. */
+  enum Mode {
+    DENSE,
+    LEXICAL,
+    HYBRID;
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** auto is hybrid where the sink has it, else dense; lexical and hybrid are refused where it has not. */
+    static Mode of(String value, VectorStore store) {
+      switch (value.toLowerCase(Locale.ROOT)) {
+        case "auto":
+          return store.hasHybrid() ? HYBRID : DENSE;
+        case "dense":
+          return DENSE;
+        case "lexical":
+          if (!store.hasLexical()) {
+            throw new IllegalArgumentException("--mode=lexical: " + store.noLexicalReason());
+          }
+          return LEXICAL;
+        case "hybrid":
+          if (!store.hasHybrid()) {
+            throw new IllegalArgumentException("--mode=hybrid: " + store.noLexicalReason());
+          }
+          return HYBRID;
+        default:
+          throw new IllegalArgumentException("--mode=" + value + " is not one of auto, dense, lexical, hybrid");
+      }
+    }
+
+    /** An image query has only its vector. */
+    static Mode dense(String value, String why) {
+      if (!value.equalsIgnoreCase("auto") && !value.equalsIgnoreCase("dense")) {
+        throw new IllegalArgumentException("--mode=" + value + " needs a text query; " + why + " searches by vector");
+      }
+      return DENSE;
     }
   }
 

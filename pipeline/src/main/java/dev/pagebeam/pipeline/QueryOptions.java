@@ -17,6 +17,14 @@ public interface QueryOptions extends PagebeamOptions {
 
   void setImage(String value);
 
+  @Description("How results are found: dense (the model's vectors), lexical (BM25 over the texts; the file sink and"
+      + " Milvus), hybrid (both, fused by reciprocal rank; on Chroma, the 100 nearest re-ranked by BM25), or auto:"
+      + " hybrid where the sink has it, else dense.")
+  @Default.String("auto")
+  String getMode();
+
+  void setMode(String value);
+
   @Description("How many results to print.")
   @Default.Integer(5)
   int getK();

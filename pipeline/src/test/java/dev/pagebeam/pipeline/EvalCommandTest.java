@@ -54,7 +54,7 @@ class EvalCommandTest {
     EvalCommand.Scored half = EvalCommand.Scored.of(question("a.pdf", Set.of(3, 4)),
         List.of(hit("a.pdf", 4), hit("c.pdf", 1), hit("a.pdf", 3)), 2);
     EvalCommand.Scored missed = EvalCommand.Scored.of(question("b.pdf", Set.of(7)), List.of(hit("b.pdf", 6)), 2);
-    EvalCommand.Report report = new EvalCommand.Report(List.of(found, half, missed), 2);
+    EvalCommand.Report report = new EvalCommand.Report(List.of(found, half, missed), 2, "dense");
     double[] means = EvalCommand.Report.means(report.scored);
     assertThat(means[0]).isCloseTo(0.5, offset(1e-9)); // (1 + 0.5 + 0) / 3
     assertThat(means[1]).isCloseTo(0.5, offset(1e-9)); // (0.5 + 1 + 0) / 3

@@ -192,13 +192,21 @@ final class ChromaStore implements VectorStore, CollectionVersions {
 
   @Override
   public List<SearchHit> search(float[] vector, int k) throws IOException {
+    return query(vector, k, null);
+  }
+
+  /** The nearest {@code n} records; their texts go into {@code texts} when it is not null. */
+  private List<SearchHit> query(float[] vector, int n, List<String> texts) throws IOException {
     ObjectNode body = JSON.createObjectNode();
     ArrayNode q = body.putArray("query_embeddings").addArray();
     for (float f : vector) {
       q.add(f);
     }
-    body.put("n_results", k);
-    body.putArray("include").add("metadatas").add("distances");
+    body.put("n_results", n);
+    ArrayNode include = body.putArray("include").add("metadatas").add("distances");
+    if (texts != null) {
+      include.add("documents");
+    }
     JsonNode r = send("POST", base + "/collections/" + id() + "/query", body, false);
     List<SearchHit> hits = new ArrayList<>();
     JsonNode ids = r.get("ids").get(0);
@@ -207,8 +215,45 @@ final class ChromaStore implements VectorStore, CollectionVersions {
       double distance = r.get("distances").get(0).get(i).asDouble();
       hits.add(new SearchHit(ids.get(i).asText(), 1 - distance, m.path("type").asText(), m.path("source").asText(),
           m.path("page").asInt(), m.path("preview").asText(), m.path("ref").asText()));
+      if (texts != null) {
+        texts.add(r.path("documents").path(0).path(i).asText(""));
+      }
     }
     return hits;
+  }
+
+  /** Dense candidates a hybrid search on Chroma re-ranks: Chroma 1.0 has no BM25 of its own. */
+  static final int HYBRID_CANDIDATES = 100;
+
+  @Override
+  public boolean hasHybrid() {
+    return true;
+  }
+
+  @Override
+  public String noLexicalReason() {
+    return describeTarget() + ": Chroma 1.0 has no BM25 or sparse vectors, so --mode=lexical needs the file sink or"
+        + " Milvus; --mode=hybrid on Chroma ranks the " + HYBRID_CANDIDATES + " nearest records by BM25 as well"
+        + " and fuses the two rankings";
+  }
+
+  /**
+   * The best an honest client can do without a full-text index on the server: the {@link
+   * #HYBRID_CANDIDATES} nearest records (or more for a large k) are ranked a second time by BM25
+   * over their texts (term statistics of those candidates), and the two rankings fused by RRF. A
+   * record outside the dense candidates cannot be found by its words alone.
+   */
+  @Override
+  public List<SearchHit> hybridSearch(float[] vector, String text, int k) throws IOException {
+    int n = Math.max(HYBRID_CANDIDATES, dev.pagebeam.io.store.Fusion.depth(k));
+    List<String> texts = new ArrayList<>();
+    List<SearchHit> dense = query(vector, n, texts);
+    try (dev.pagebeam.io.store.Bm25Index index = new dev.pagebeam.io.store.Bm25Index()) {
+      for (int i = 0; i < dense.size(); i++) {
+        index.add(dense.get(i), texts.get(i));
+      }
+      return dev.pagebeam.io.store.Fusion.rrf(List.of(dense, index.search(text, n)), k);
+    }
   }
 
   /**

@@ -105,6 +105,26 @@ public final class FileVectorStore implements VectorStore {
     return hits;
   }
 
+  /** Built on the first text search, from every record's text, and kept for the next ones. */
+  private dev.pagebeam.io.store.Bm25Index lexical;
+
+  @Override
+  public boolean hasLexical() {
+    return true;
+  }
+
+  /** Exact BM25 over the stored texts (chunks, and the OCR and caption text of image records). */
+  @Override
+  public List<SearchHit> searchText(String text, int k) throws IOException {
+    if (lexical == null) {
+      dev.pagebeam.io.store.Bm25Index index = new dev.pagebeam.io.store.Bm25Index();
+      forEach(r -> index.add(new SearchHit(r.id(), 0, r.type(), r.source(), r.page(), r.preview(200), r.ref()),
+          r.text()));
+      lexical = index;
+    }
+    return lexical.search(text, k);
+  }
+
   private interface RecordConsumer {
     void accept(VectorRecord r) throws IOException;
   }
@@ -134,5 +154,14 @@ public final class FileVectorStore implements VectorStore {
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    if (lexical != null) {
+      try {
+        lexical.close();
+      } catch (IOException e) {
+        // an in-memory index: nothing is left behind
+      }
+      lexical = null;
+    }
+  }
 }

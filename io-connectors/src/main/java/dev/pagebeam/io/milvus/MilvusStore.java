@@ -12,6 +12,7 @@ import dev.pagebeam.io.store.VectorStore;
 import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.client.RetryConfig;
+import io.milvus.common.clientenum.FunctionType;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.DataType;
 import io.milvus.v2.common.IndexParam;
@@ -35,7 +36,11 @@ import io.milvus.v2.service.vector.request.QueryIteratorReq;
 import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.UpsertReq;
+import io.milvus.v2.service.vector.request.AnnSearchReq;
+import io.milvus.v2.service.vector.request.HybridSearchReq;
+import io.milvus.v2.service.vector.request.data.EmbeddedText;
 import io.milvus.v2.service.vector.request.data.FloatVec;
+import io.milvus.v2.service.vector.request.ranker.RRFRanker;
 import io.milvus.v2.service.vector.response.QueryResp;
 import io.milvus.v2.service.vector.response.SearchResp;
 import java.io.IOException;
@@ -59,7 +64,10 @@ final class MilvusStore implements VectorStore, CollectionVersions {
   private static final int PATH = 4096;
 
   /** Fields added after the first release: written only to collections that have them. */
-  static final List<String> OPTIONAL_FIELDS = List.of("thumbnail", "text_source");
+  static final List<String> OPTIONAL_FIELDS = List.of("thumbnail", "text_source", "sparse");
+  /** The BM25 term weights of the text, made by the server's BM25 function (never written by us). */
+  static final String SPARSE = "sparse";
+  static final List<String> HIT_FIELDS = List.of("type", "source", "page", "preview", "ref");
 
   private final MilvusConnector target;
   private MilvusClientV2 client;
@@ -153,17 +161,24 @@ final class MilvusStore implements VectorStore, CollectionVersions {
       schema.addField(AddFieldReq.builder().fieldName("ref").dataType(DataType.VarChar).maxLength(PATH).build());
       schema.addField(AddFieldReq.builder().fieldName("page").dataType(DataType.Int64).build());
       schema.addField(AddFieldReq.builder().fieldName("preview").dataType(DataType.VarChar).maxLength(PREVIEW).build());
-      schema.addField(AddFieldReq.builder().fieldName("text").dataType(DataType.VarChar).maxLength(TEXT).build());
+      // the text is analyzed (Milvus's standard analyzer) and turned into BM25 term weights by the server
+      schema.addField(AddFieldReq.builder().fieldName("text").dataType(DataType.VarChar).maxLength(TEXT)
+          .enableAnalyzer(true).build());
+      schema.addField(AddFieldReq.builder().fieldName(SPARSE).dataType(DataType.SparseFloatVector).build());
+      schema.addFunction(CreateCollectionReq.Function.builder().name("text_bm25").functionType(FunctionType.BM25)
+          .inputFieldNames(List.of("text")).outputFieldNames(List.of(SPARSE)).build());
       schema.addField(AddFieldReq.builder().fieldName("thumbnail").dataType(DataType.VarChar).maxLength(PATH).build());
       schema.addField(AddFieldReq.builder().fieldName("text_source").dataType(DataType.VarChar).maxLength(16).build());
       IndexParam index = IndexParam.builder().fieldName(VECTOR).indexType(IndexParam.IndexType.HNSW)
           .metricType(IndexParam.MetricType.COSINE).extraParams(Map.of("M", 16, "efConstruction", 200)).build();
+      IndexParam bm25 = IndexParam.builder().fieldName(SPARSE).indexType(IndexParam.IndexType.SPARSE_INVERTED_INDEX)
+          .metricType(IndexParam.MetricType.BM25).build();
       client().createCollection(CreateCollectionReq.builder()
           .collectionName(target.collection())
           .description(DESCRIPTION_PREFIX + model + " dimension=" + dimension)
           .property(MODEL_PROPERTY, model)
           .collectionSchema(schema)
-          .indexParams(List.of(index))
+          .indexParams(List.of(index, bm25))
           .consistencyLevel(ConsistencyLevel.BOUNDED)
           .build());
       client().loadCollection(LoadCollectionReq.builder().collectionName(target.collection()).build());
@@ -599,20 +614,79 @@ final class MilvusStore implements VectorStore, CollectionVersions {
   @Override
   public List<SearchHit> search(float[] vector, int k) throws IOException {
     try {
-      SearchResp r = reader().search(SearchReq.builder().collectionName(target.collection()).annsField(VECTOR)
+      return hits(reader().search(SearchReq.builder().collectionName(target.collection()).annsField(VECTOR)
           .data(List.of(new FloatVec(vector))).limit(k).metricType(IndexParam.MetricType.COSINE)
-          .outputFields(List.of("type", "source", "page", "preview", "ref"))
-          .consistencyLevel(ConsistencyLevel.STRONG).build());
+          .outputFields(HIT_FIELDS).consistencyLevel(ConsistencyLevel.STRONG).build()));
+    } catch (RuntimeException e) {
+      throw classify("searching", e);
+    }
+  }
+
+  private static List<SearchHit> hits(SearchResp r) {
+    List<SearchHit> hits = new ArrayList<>();
+    for (SearchResp.SearchResult h : r.getSearchResults().get(0)) {
+      Map<String, Object> e = h.getEntity();
+      hits.add(new SearchHit(String.valueOf(h.getId()), h.getScore(), String.valueOf(e.get("type")),
+          String.valueOf(e.get("source")), ((Number) e.get("page")).intValue(), String.valueOf(e.get("preview")),
+          String.valueOf(e.get("ref"))));
+    }
+    return hits;
+  }
+
+  /** Collections pagebeam made before it added the BM25 field have none. */
+  @Override
+  public boolean hasLexical() {
+    try {
+      return optionalFields().contains(SPARSE);
+    } catch (StoreException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public String noLexicalReason() {
+    return describeTarget() + " was created without the BM25 field pagebeam now adds (an older pagebeam made it):"
+        + " re-embed it with pagebeam reindex to get lexical and hybrid search, or use --mode=dense";
+  }
+
+  /** Full-text search by the server's BM25 function over the text field. */
+  @Override
+  public List<SearchHit> searchText(String text, int k) throws IOException {
+    if (!hasLexical()) {
+      throw new UnsupportedOperationException(noLexicalReason());
+    }
+    try {
+      // Milvus Lite reports BM25 scores negated (as a distance); the order is right either way
       List<SearchHit> hits = new ArrayList<>();
-      for (SearchResp.SearchResult h : r.getSearchResults().get(0)) {
-        Map<String, Object> e = h.getEntity();
-        hits.add(new SearchHit(String.valueOf(h.getId()), h.getScore(), String.valueOf(e.get("type")),
-            String.valueOf(e.get("source")), ((Number) e.get("page")).intValue(), String.valueOf(e.get("preview")),
-            String.valueOf(e.get("ref"))));
+      for (SearchHit h : hits(reader().search(SearchReq.builder().collectionName(target.collection())
+          .annsField(SPARSE).data(List.of(new EmbeddedText(text))).limit(k).metricType(IndexParam.MetricType.BM25)
+          .outputFields(HIT_FIELDS).consistencyLevel(ConsistencyLevel.STRONG).build()))) {
+        hits.add(h.withScore(Math.abs(h.score())));
       }
       return hits;
     } catch (RuntimeException e) {
-      throw classify("searching", e);
+      throw classify("searching the text", e);
+    }
+  }
+
+  /** The server's hybrid search: a dense and a BM25 request, fused by its RRFRanker with K = 60. */
+  @Override
+  public List<SearchHit> hybridSearch(float[] vector, String text, int k) throws IOException {
+    if (!hasLexical()) {
+      throw new UnsupportedOperationException(noLexicalReason());
+    }
+    int depth = dev.pagebeam.io.store.Fusion.depth(k);
+    try {
+      return hits(reader().hybridSearch(HybridSearchReq.builder().collectionName(target.collection())
+          .searchRequests(List.of(
+              AnnSearchReq.builder().vectorFieldName(VECTOR).vectors(List.of(new FloatVec(vector))).limit(depth)
+                  .metricType(IndexParam.MetricType.COSINE).build(),
+              AnnSearchReq.builder().vectorFieldName(SPARSE).vectors(List.of(new EmbeddedText(text))).limit(depth)
+                  .metricType(IndexParam.MetricType.BM25).build()))
+          .ranker(new RRFRanker(dev.pagebeam.io.store.Fusion.K)).limit(k).outFields(HIT_FIELDS)
+          .consistencyLevel(ConsistencyLevel.STRONG).build()));
+    } catch (RuntimeException e) {
+      throw classify("hybrid searching", e);
     }
   }
 

@@ -20,6 +20,11 @@ public final class SearchHit {
     this.ref = ref;
   }
 
+  /** The same record with another score (a fusion's or BM25's). */
+  public SearchHit withScore(double newScore) {
+    return new SearchHit(id, newScore, type, source, page, preview, ref);
+  }
+
   public String id() {
     return id;
   }
