@@ -41,6 +41,7 @@ final class EvalCommand {
     List<Question> questions = Question.read(Path.of(o.getQueries()));
     int depth = Math.max(DEPTH, o.getK());
     List<Scored> scored = new ArrayList<>();
+    List<Double> millis = new ArrayList<>();
     String target;
     String model;
     QueryCommand.Mode mode;
@@ -48,11 +49,16 @@ final class EvalCommand {
       target = searcher.describeTarget();
       model = searcher.modelId();
       mode = QueryCommand.Mode.of(o.getMode(), searcher.store);
+      // one query first, unmeasured: the model's first run and the sink's first answer warm up
+      searcher.search(questions.get(0).text, depth, mode);
       for (Question q : questions) {
-        scored.add(Scored.of(q, searcher.search(q.text, depth, mode), o.getK()));
+        long started = System.nanoTime();
+        List<SearchHit> hits = searcher.search(q.text, depth, mode);
+        millis.add((System.nanoTime() - started) / 1e6);
+        scored.add(Scored.of(q, hits, o.getK()));
       }
     }
-    Report report = new Report(scored, o.getK(), mode.label());
+    Report report = new Report(scored, o.getK(), mode.label()).withLatency(millis);
     if (o.getJson()) {
       out.println(Json.write(report.json(target, model)));
     } else {
@@ -181,10 +187,26 @@ final class EvalCommand {
     final int k;
     final String mode;
 
+    /** Each question's search time (embedding included), in milliseconds; empty when not measured. */
+    private List<Double> millis = List.of();
+
     Report(List<Scored> scored, int k, String mode) {
       this.scored = scored;
       this.k = k;
       this.mode = mode;
+    }
+
+    Report withLatency(List<Double> searchMillis) {
+      this.millis = searchMillis;
+      return this;
+    }
+
+    /** The median search time in ms (the mean of the middle two for an even count). */
+    double medianMillis() {
+      List<Double> sorted = new ArrayList<>(millis);
+      java.util.Collections.sort(sorted);
+      int n = sorted.size();
+      return n == 0 ? 0 : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     static double[] means(List<Scored> s) {
@@ -225,6 +247,8 @@ final class EvalCommand {
       row(out, "all", scored);
       perFile().forEach((file, s) -> row(out, file, s));
       List<Scored> misses = misses();
+      out.printf(Locale.ROOT, "median query time %.1f ms (embedding and search, %d queries)%n", medianMillis(),
+          millis.size());
       out.printf("misses (no relevant page in the top %d): %d%n", k, misses.size());
       for (Scored s : misses) {
         out.printf("  line %d  %s p%s  best rank %s  \"%s\"%n", s.question.line, s.question.file,
@@ -244,6 +268,7 @@ final class EvalCommand {
       n.put("mode", mode);
       n.put("k", k);
       put(n, scored);
+      n.put("median_ms", round(medianMillis()));
       ObjectNode files = n.putObject("per_file");
       perFile().forEach((file, s) -> put(files.putObject(file), s));
       ArrayNode misses = n.putArray("misses");

@@ -61,6 +61,8 @@ class EvalCommandTest {
     assertThat(report.misses()).containsExactly(missed);
     assertThat(missed.bestRank()).isZero();
     assertThat(report.perFile()).containsOnlyKeys("a.pdf", "b.pdf");
+    assertThat(report.withLatency(List.of(9.0, 1.0, 4.0, 2.0)).medianMillis()).isEqualTo(3.0);
+    assertThat(report.withLatency(List.of(9.0, 1.0, 4.0)).medianMillis()).isEqualTo(4.0);
   }
 
   @Test
