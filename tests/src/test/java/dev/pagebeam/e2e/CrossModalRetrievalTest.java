@@ -60,7 +60,10 @@ class CrossModalRetrievalTest {
   private static final Pattern HIT = Pattern.compile("^\\s*\\d+\\. \\S+\\s+(\\S+)\\s+(\\S+)\\s+page (\\d+)\\s.*");
 
   static List<Hit> query(Path output, String question) throws Exception {
-    IngestRun q = IngestRun.command(output, "query", "--output=" + output, "--text=" + question, "--k=3");
+    // dense: these tests are of what the embedding finds through OCR text and captions (the BM25
+    // half of the default hybrid mode is HybridSearchTest's)
+    IngestRun q = IngestRun.command(output, "query", "--output=" + output, "--text=" + question, "--k=3",
+        "--mode=dense");
     assertThat(q.exitCode).as(q.stderr).isZero();
     List<Hit> hits = new ArrayList<>();
     for (String line : q.stdout.split("\n")) {
