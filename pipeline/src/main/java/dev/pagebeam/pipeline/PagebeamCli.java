@@ -228,31 +228,26 @@ public final class PagebeamCli {
     b.append("  bench-incremental  benchmark: the incremental rerun over an unchanged corpus vs the full ingest\n");
     b.append("  bench-reindex benchmark: readers' time without a whole answer, ingest --recreate vs reindex\n");
     b.append("  --help        this text\n\n");
-    b.append("Options (ingest):\n");
-    for (OptionDoc o : optionDocs()) {
-      b.append(String.format("  --%s=%s%n", o.name, o.defaultValue.isEmpty() ? "..." : o.defaultValue));
-      b.append("      ").append(o.description).append('\n');
-    }
-    b.append("\nOptions (query; it also takes --sink, --model, the Chroma and Milvus options and --device):\n");
-    for (OptionDoc o : optionDocs(QueryOptions.class)) {
-      b.append(String.format("  --%s=%s%n", o.name, o.defaultValue.isEmpty() ? "..." : o.defaultValue));
-      b.append("      ").append(o.description).append('\n');
-    }
-    b.append("\nOptions (eval; it also takes --sink, --model, --k and the options query takes):\n");
-    for (OptionDoc o : optionDocs(EvalOptions.class)) {
-      b.append(String.format("  --%s=%s%n", o.name, o.defaultValue.isEmpty() ? "..." : o.defaultValue));
-      b.append("      ").append(o.description).append('\n');
-    }
-    b.append("\nOptions (reindex; it also takes every ingest option):\n");
-    for (OptionDoc o : optionDocs(ReindexOptions.class)) {
-      b.append(String.format("  --%s=%s%n", o.name, o.defaultValue.isEmpty() ? "..." : o.defaultValue));
-      b.append("      ").append(o.description).append('\n');
-    }
+    appendOptions(b, "Options (ingest):\n", PagebeamOptions.class);
+    appendOptions(b, "\nOptions (query; it also takes --sink, --model, the Chroma and Milvus options and --device):\n",
+        QueryOptions.class);
+    appendOptions(b, "\nOptions (eval; it also takes --sink, --model, --k and the options query takes):\n",
+        EvalOptions.class);
+    appendOptions(b, "\nOptions (reindex; it also takes every ingest option):\n", ReindexOptions.class);
     b.append("\nBeam options such as --runner and --targetParallelism are accepted too.\n");
     b.append("Exit codes: 0 the run completed (some files may be dead letters), 1 the run failed,\n");
     b.append("2 the command line or configuration is wrong (nothing was read), 3 another run holds the\n");
     b.append("collection's lock.\n");
     return b.toString();
+  }
+
+  /** Each option an options interface declares: --name=default, then its description. */
+  private static void appendOptions(StringBuilder b, String title, Class<?> options) {
+    b.append(title);
+    for (OptionDoc o : optionDocs(options)) {
+      b.append(String.format("  --%s=%s%n", o.name, o.defaultValue.isEmpty() ? "..." : o.defaultValue));
+      b.append("      ").append(o.description).append('\n');
+    }
   }
 
   /** The README's Configuration table (README.md must contain it verbatim; a test checks). */
