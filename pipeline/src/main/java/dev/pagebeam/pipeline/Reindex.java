@@ -3,12 +3,10 @@ package dev.pagebeam.pipeline;
 import dev.pagebeam.io.SinkCounters;
 import dev.pagebeam.io.SinkTarget;
 import dev.pagebeam.io.VectorRecord;
-import dev.pagebeam.io.store.CollectionState;
 import dev.pagebeam.io.store.CollectionVersions;
 import dev.pagebeam.io.store.SearchHit;
 import dev.pagebeam.io.store.StoreException;
 import dev.pagebeam.io.store.VectorStore;
-import dev.pagebeam.transforms.model.EmbeddingModel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -90,8 +88,9 @@ final class Reindex {
           + o.getOutput() + "/dead-letters)", err);
     }
     List<String> problems;
-    try (VectorStore store = Sinks.open(next, o)) {
-      problems = validate(store, summary, o, checks, out);
+    // the version through the model it was written with: Searcher refuses another dimension or model
+    try (QueryCommand.Searcher searcher = QueryCommand.Searcher.open(o, true)) {
+      problems = validate(searcher, summary, checks, out);
     } catch (Exception e) {
       problems = List.of("it could not be checked: " + PagebeamCli.rootMessage(e));
     }
@@ -159,12 +158,14 @@ final class Reindex {
   }
 
   /**
-   * The new version must hold exactly what the run wrote, in the model's dimension, and answer
-   * searches: a sample of its chunks must find themselves among the first {@link #TOP} results (or a
-   * chunk of the same text), and every --validate check its document.
+   * The new version must hold exactly what the run wrote, and answer searches: a sample of its
+   * chunks must find themselves among the first {@link #TOP} results (or a chunk of the same text),
+   * and every --validate check its document. Its dimension and model were checked by opening the
+   * searcher.
    */
-  static List<String> validate(VectorStore store, Summary summary, ReindexOptions o, List<Check> checks,
-      PrintStream out) throws Exception {
+  static List<String> validate(QueryCommand.Searcher searcher, Summary summary, List<Check> checks, PrintStream out)
+      throws Exception {
+    VectorStore store = searcher.store;
     List<String> problems = new ArrayList<>();
     long written = summary.get(SinkCounters.VECTORS_WRITTEN);
     long count = store.count();
@@ -174,42 +175,36 @@ final class Reindex {
     if (count != written) {
       problems.add(store.describeTarget() + " holds " + count + " records, but the run wrote " + written);
     }
-    CollectionState state = store.describe();
-    long dimension = summary.get("dimension");
-    if (state.dimension() != null && state.dimension() != dimension) {
-      problems.add(store.describeTarget() + " has dimension " + state.dimension() + ", the model " + dimension);
-    }
     Map<String, String> samples = store.sampleTexts(SAMPLES,
         summary.get(dev.pagebeam.transforms.split.SplitCounters.TEXT_CHUNKS));
     int found = 0;
     int passed = 0;
-    try (EmbeddingModel model = EmbeddingModel.load(IngestJob.modelSpec(o))) {
-      for (Map.Entry<String, String> sample : samples.entrySet()) {
-        String preview = VectorRecord.preview(sample.getValue(), 200);
-        List<SearchHit> hits = store.search(model.embedTexts(List.of(sample.getValue()), true).vectors[0], TOP);
-        if (hits.stream().anyMatch(h -> h.id().equals(sample.getKey()) || h.preview().equals(preview))) {
-          found++;
-        } else {
-          problems.add("record " + sample.getKey() + " (\"" + VectorRecord.preview(preview, 60) + "\") is not in the"
-              + " top " + TOP + " of a search for its own text; the top is " + ids(hits));
-        }
+    for (Map.Entry<String, String> sample : samples.entrySet()) {
+      String preview = VectorRecord.preview(sample.getValue(), 200);
+      List<SearchHit> hits = searcher.search(sample.getValue(), TOP, QueryCommand.Mode.DENSE);
+      if (hits.stream().anyMatch(h -> h.id().equals(sample.getKey()) || h.preview().equals(preview))) {
+        found++;
+      } else {
+        problems.add("record " + sample.getKey() + " (\"" + VectorRecord.preview(preview, 60) + "\") is not in the"
+            + " top " + TOP + " of a search for its own text; the top is " + ids(hits));
       }
-      for (Check check : checks) {
-        List<SearchHit> hits = store.search(model.embedTexts(List.of(check.query), true).vectors[0], TOP);
-        if (hits.stream().anyMatch(h -> check.file.equals(fileName(h.source())))) {
-          passed++;
-        } else {
-          problems.add("--validate: \"" + check.query + "\" does not find " + check.file + " in its top " + TOP
-              + "; it finds " + hits.stream().map(h -> fileName(h.source()) + " p" + h.page()).toList());
-        }
+    }
+    for (Check check : checks) {
+      List<SearchHit> hits = searcher.search(check.query, TOP, QueryCommand.Mode.DENSE);
+      if (hits.stream().anyMatch(h -> check.file.equals(EvalCommand.fileName(h.source())))) {
+        passed++;
+      } else {
+        problems.add("--validate: \"" + check.query + "\" does not find " + check.file + " in its top " + TOP
+            + "; it finds " + hits.stream().map(h -> EvalCommand.fileName(h.source()) + " p" + h.page()).toList());
       }
     }
     if (samples.isEmpty() && written > 0) {
       problems.add(store.describeTarget() + " gave no text chunk to sample");
     }
     out.println("reindex: checked " + store.describeTarget() + ": " + count + " records (the run wrote " + written
-        + "), dimension " + state.dimension() + ", " + found + " of " + samples.size() + " sampled records in the top "
-        + TOP + " for their own text, " + passed + " of " + checks.size() + " --validate checks");
+        + "), dimension " + searcher.model.dimension() + ", " + found + " of " + samples.size()
+        + " sampled records in the top " + TOP + " for their own text, " + passed + " of " + checks.size()
+        + " --validate checks");
     return problems;
   }
 
@@ -221,11 +216,6 @@ final class Reindex {
 
   private static String ids(List<SearchHit> hits) {
     return hits.stream().map(SearchHit::id).toList().toString();
-  }
-
-  private static String fileName(String source) {
-    int slash = source.lastIndexOf('/');
-    return slash < 0 ? source : source.substring(slash + 1);
   }
 
   /** Keeps the newest {@code keep} versions that the name no longer serves; drops the others. */
