@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pagebeam.io.store.ManifestEntry;
-import dev.pagebeam.transforms.split.SplitCounters;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -24,8 +23,6 @@ import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -216,11 +213,6 @@ final class FileIncremental {
   }
 
   static final class CheckFn extends DoFn<KV<String, CoGbkResult>, MatchResult.Metadata> {
-    private static final Counter SKIPPED = Metrics.counter(SplitCounters.NAMESPACE, Incremental.DOCUMENTS_SKIPPED);
-    private static final Counter ADDED = Metrics.counter(SplitCounters.NAMESPACE, Incremental.DOCUMENTS_ADDED);
-    private static final Counter UPDATED = Metrics.counter(SplitCounters.NAMESPACE, Incremental.DOCUMENTS_UPDATED);
-    private static final Counter REMOVED = Metrics.counter(SplitCounters.NAMESPACE, Incremental.DOCUMENTS_REMOVED);
-    private static final Counter SEEN = Metrics.counter(SplitCounters.NAMESPACE, SplitCounters.FILES_SEEN);
     private final String fingerprint;
     private final boolean prune;
     private final TupleTag<MatchResult.Metadata> inInput;
@@ -247,7 +239,7 @@ final class FileIncremental {
       }
       if (file == null) {
         if (prune) {
-          REMOVED.inc();
+          Incremental.REMOVED_DOCS.inc();
           out.get(Checked.DROPPED).output(source);
           out.get(Checked.LEDGER_LINES).output(Incremental.line(source, entry.documentId(), Incremental.REMOVED, 0));
         } else {
@@ -256,7 +248,7 @@ final class FileIncremental {
         return;
       }
       if (entry == null) {
-        ADDED.inc();
+        Incremental.ADDED.inc();
         out.get(Checked.TO_SPLIT).output(file);
         return;
       }
@@ -267,13 +259,13 @@ final class FileIncremental {
         // the split reads it again and makes the dead letter that says why
       }
       if (hash != null && entry.matches(hash, fingerprint)) {
-        SKIPPED.inc();
-        SEEN.inc();
+        Incremental.SKIPPED.inc();
+        Incremental.SEEN.inc();
         out.get(Checked.KEPT).output(entry);
         out.get(Checked.LEDGER_LINES).output(Incremental.line(source, hash, Incremental.UNCHANGED, entry.vectors()));
         return;
       }
-      UPDATED.inc();
+      Incremental.UPDATED.inc();
       out.get(Checked.DROPPED).output(source);
       out.get(Checked.TO_SPLIT).output(file);
     }

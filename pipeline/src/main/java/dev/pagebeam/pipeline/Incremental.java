@@ -54,6 +54,14 @@ final class Incremental {
   static final String UNCHANGED = "unchanged";
   static final String REMOVED = "removed";
 
+  /** The counters of both manifest checks, the stores' and the file sink's. */
+  static final Counter SKIPPED = Metrics.counter(SplitCounters.NAMESPACE, DOCUMENTS_SKIPPED);
+  static final Counter ADDED = Metrics.counter(SplitCounters.NAMESPACE, DOCUMENTS_ADDED);
+  static final Counter UPDATED = Metrics.counter(SplitCounters.NAMESPACE, DOCUMENTS_UPDATED);
+  static final Counter REMOVED_DOCS = Metrics.counter(SplitCounters.NAMESPACE, DOCUMENTS_REMOVED);
+  /** A skipped file is never split, so the check counts it as seen. */
+  static final Counter SEEN = Metrics.counter(SplitCounters.NAMESPACE, SplitCounters.FILES_SEEN);
+
   /** Files per manifest lookup: one request for 200 documents costs less than parsing one. */
   static final int LOOKUP_BATCH = 200;
 
@@ -95,10 +103,6 @@ final class Incremental {
   }
 
   static final class CheckFn extends DoFn<KV<Integer, Iterable<MatchResult.Metadata>>, MatchResult.Metadata> {
-    private static final Counter SKIPPED = Metrics.counter(SplitCounters.NAMESPACE, DOCUMENTS_SKIPPED);
-    private static final Counter ADDED = Metrics.counter(SplitCounters.NAMESPACE, DOCUMENTS_ADDED);
-    private static final Counter UPDATED = Metrics.counter(SplitCounters.NAMESPACE, DOCUMENTS_UPDATED);
-    private static final Counter SEEN = Metrics.counter(SplitCounters.NAMESPACE, SplitCounters.FILES_SEEN);
     private final StoreConnector connector;
     private final String fingerprint;
     private final boolean full;
@@ -315,7 +319,6 @@ final class Incremental {
   }
 
   static final class RemoveGoneFn extends DoFn<KV<String, CoGbkResult>, String> {
-    private static final Counter REMOVED_DOCUMENTS = Metrics.counter(SplitCounters.NAMESPACE, DOCUMENTS_REMOVED);
     private final StoreConnector connector;
     private final RetryPolicy retry;
     private final TupleTag<String> inInput;
@@ -346,7 +349,7 @@ final class Incremental {
           store.removeManifestEntries(List.of(gone.source()));
           return null;
         });
-        REMOVED_DOCUMENTS.inc();
+        REMOVED_DOCS.inc();
         out.output(line(gone.source(), gone.documentId(), REMOVED, 0));
       }
     }
