@@ -1,27 +1,45 @@
 package dev.pagebeam.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pagebeam.transforms.split.SplitCounters;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How far a running Flink job got, from the JobManager's REST API: Beam's metrics reach Flink's
- * accumulators only when a task ends (in batch mode a task is a whole stage), but the record
- * counts of the job's vertices are live where they are counted by the producer (a consumer behind
- * a blocking exchange reads only once its producer has finished). Files are the records handed to
- * ExtractPages, the encoder's input what KeyByShard sent on (or, batching in bundles, what reached
- * EncodeBatches), vectors what EncodeBatches put out.
+ * How far a running Flink job got, from the JobManager's REST API. Two sources:
+ *
+ * <ul>
+ *   <li>the record counts of the job's vertices, live where the producer counts them: files are the
+ *       records handed to ExtractPages; the encoder's input is what KeyByShard sent on (keyed
+ *       batching) or what the vertices feeding EncodeBatches wrote (bundle batching: those
+ *       producers finish before the encoder has read it all, so the encoder's own read count would
+ *       trail its output and the ETA would always look near); vectors are what EncodeBatches put
+ *       out;
+ *   <li>Beam's counters, which reach Flink's accumulators when a task ends (in batch mode a task is
+ *       a whole stage of one subtask): pages and dead letters appear once the split tasks that
+ *       counted them have finished, and grow as more do.
+ * </ul>
  */
 final class FlinkProgress {
   private static final Logger LOG = LoggerFactory.getLogger(FlinkProgress.class);
   static final String FILES_VERTEX = "SplitPdfs/SpreadFiles/Values";
   static final String KEY_BY_SHARD_VERTEX = "EncodePdfElements/KeyByShard";
   static final String ENCODER_VERTEX = "EncodePdfElements/EncodeBatches";
+  /** The accumulator Beam's FlinkRunner keeps its metrics in. */
+  static final String BEAM_METRICS_ACCUMULATOR = "__metricscontainers";
+  private static final String SUM_INT64 = "beam:metric:user:sum_int64:v1";
 
   private final String rest;
   private final String jobName;
   private String jobId;
+  private Map<String, List<String>> inputs;
   private boolean warned;
 
   FlinkProgress(String rest, String jobName) {
@@ -42,29 +60,12 @@ final class FlinkProgress {
           return Optional.empty();
         }
       }
-      long files = 0;
-      long input = 0;
-      long vectors = 0;
-      for (JsonNode v : RunnerSetup.FlinkRest.get(rest, "/jobs/" + jobId).path("vertices")) {
-        String name = v.path("name").asText();
-        JsonNode m = v.path("metrics");
-        if (name.contains(FILES_VERTEX)) {
-          files += m.path("read-records").asLong();
-        }
-        if (name.contains(KEY_BY_SHARD_VERTEX)) {
-          // keyed batching: what KeyByShard sends on
-          input += m.path("write-records").asLong();
-        }
-        if (name.contains(ENCODER_VERTEX) && !name.contains(ENCODER_VERTEX + ".out")) {
-          // the encoder's outputs: the vectors and the few elements that failed to encode; in-bundle
-          // batching has no KeyByShard, and its input is what reaches the encoder
-          vectors += m.path("write-records").asLong();
-          if (!name.contains("GroupReduce")) {
-            input += m.path("read-records").asLong();
-          }
-        }
+      if (inputs == null) {
+        inputs = inputs(RunnerSetup.FlinkRest.get(rest, "/jobs/" + jobId + "/plan"));
       }
-      return Optional.of(new Progress.Snapshot(files, -1, input, vectors, -1));
+      JsonNode vertices = RunnerSetup.FlinkRest.get(rest, "/jobs/" + jobId).path("vertices");
+      Map<String, Long> counters = beamCounters(RunnerSetup.FlinkRest.get(rest, "/jobs/" + jobId + "/accumulators"));
+      return Optional.of(snapshot(vertices, inputs, counters));
     } catch (RuntimeException e) {
       if (!warned) {
         LOG.warn("no progress from the Flink REST API at {}: {}", rest, e.getMessage());
@@ -72,5 +73,99 @@ final class FlinkProgress {
       }
       return Optional.empty();
     }
+  }
+
+  /** The progress shown by a job's vertices, their inputs in its plan and its finished tasks' counters. */
+  static Progress.Snapshot snapshot(JsonNode vertices, Map<String, List<String>> inputs, Map<String, Long> counters) {
+    Map<String, Long> written = new HashMap<>();
+    for (JsonNode v : vertices) {
+      written.put(v.path("id").asText(), v.path("metrics").path("write-records").asLong());
+    }
+    long files = 0;
+    long input = 0;
+    long vectors = 0;
+    for (JsonNode v : vertices) {
+      String name = v.path("name").asText();
+      JsonNode m = v.path("metrics");
+      if (name.contains(FILES_VERTEX)) {
+        files += m.path("read-records").asLong();
+      }
+      if (name.contains(KEY_BY_SHARD_VERTEX)) {
+        input += m.path("write-records").asLong();
+      }
+      if (name.contains(ENCODER_VERTEX) && !name.contains(ENCODER_VERTEX + ".out")) {
+        // the encoder's outputs: the vectors and the few elements that failed to encode
+        vectors += m.path("write-records").asLong();
+        if (!name.contains("GroupReduce")) {
+          // bundle batching has no KeyByShard: its input is what its producers wrote
+          List<String> from = inputs.getOrDefault(v.path("id").asText(), List.of());
+          if (from.isEmpty()) {
+            input += m.path("read-records").asLong();
+          }
+          for (String producer : from) {
+            input += written.getOrDefault(producer, 0L);
+          }
+        }
+      }
+    }
+    long pages = counters.getOrDefault(SplitCounters.PAGES, -1L);
+    long deadLetters = counters.getOrDefault(SplitCounters.DEAD_LETTERS, -1L);
+    return new Progress.Snapshot(files, pages, input, vectors, deadLetters);
+  }
+
+  /** Each vertex's inputs, from a job's plan ({@code /jobs/ID/plan}). */
+  static Map<String, List<String>> inputs(JsonNode plan) {
+    Map<String, List<String>> inputs = new HashMap<>();
+    for (JsonNode node : plan.path("plan").path("nodes")) {
+      List<String> from = new ArrayList<>();
+      for (JsonNode in : node.path("inputs")) {
+        from.add(in.path("id").asText());
+      }
+      inputs.put(node.path("id").asText(), from);
+    }
+    return inputs;
+  }
+
+  /**
+   * pagebeam's counters from the tasks that have finished, summed over the steps that count them,
+   * from Beam's accumulator in {@code /jobs/ID/accumulators}: its value is Beam's metrics as JSON,
+   * each counter a base64 varint. Empty when the job has none yet, or when their form is not this.
+   */
+  static Map<String, Long> beamCounters(JsonNode accumulators) {
+    Map<String, Long> counters = new HashMap<>();
+    for (JsonNode a : accumulators.path("user-task-accumulators")) {
+      if (!BEAM_METRICS_ACCUMULATOR.equals(a.path("name").asText())) {
+        continue;
+      }
+      try {
+        for (JsonNode metric : Json.MAPPER.readTree(a.path("value").asText()).path("metrics").path("attempted")) {
+          JsonNode labels = metric.path("labels");
+          if (SUM_INT64.equals(metric.path("urn").asText())
+              && SplitCounters.NAMESPACE.equals(labels.path("NAMESPACE").asText())) {
+            counters.merge(labels.path("NAME").asText(), varint(Base64.getDecoder().decode(
+                metric.path("payload").asText())), Long::sum);
+          }
+        }
+      } catch (IOException | IllegalArgumentException e) {
+        return Map.of();
+      }
+    }
+    return counters;
+  }
+
+  private static long varint(byte[] bytes) {
+    long value = 0;
+    int shift = 0;
+    for (byte b : bytes) {
+      value |= (long) (b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        return value;
+      }
+      shift += 7;
+      if (shift > 63) {
+        break;
+      }
+    }
+    throw new IllegalArgumentException("not a varint");
   }
 }
