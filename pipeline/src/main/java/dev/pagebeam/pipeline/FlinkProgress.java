@@ -2,6 +2,7 @@ package dev.pagebeam.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagebeam.transforms.split.SplitCounters;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,8 +144,9 @@ final class FlinkProgress {
           JsonNode labels = metric.path("labels");
           if (SUM_INT64.equals(metric.path("urn").asText())
               && SplitCounters.NAMESPACE.equals(labels.path("NAMESPACE").asText())) {
-            counters.merge(labels.path("NAME").asText(), varint(Base64.getDecoder().decode(
-                metric.path("payload").asText())), Long::sum);
+            // Beam writes a sum_int64 counter's payload with VarLongCoder
+            counters.merge(labels.path("NAME").asText(), VarLongCoder.of().decode(new ByteArrayInputStream(
+                Base64.getDecoder().decode(metric.path("payload").asText()))), Long::sum);
           }
         }
       } catch (IOException | IllegalArgumentException e) {
@@ -151,21 +154,5 @@ final class FlinkProgress {
       }
     }
     return counters;
-  }
-
-  private static long varint(byte[] bytes) {
-    long value = 0;
-    int shift = 0;
-    for (byte b : bytes) {
-      value |= (long) (b & 0x7f) << shift;
-      if ((b & 0x80) == 0) {
-        return value;
-      }
-      shift += 7;
-      if (shift > 63) {
-        break;
-      }
-    }
-    throw new IllegalArgumentException("not a varint");
   }
 }
