@@ -20,10 +20,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>the record counts of the job's vertices, live where the producer counts them: files are the
  *       records handed to ExtractPages; the encoder's input is what KeyByShard sent on (keyed
- *       batching) or what the vertices feeding EncodeBatches wrote (bundle batching: those
- *       producers finish before the encoder has read it all, so the encoder's own read count would
- *       trail its output and the ETA would always look near); vectors are what EncodeBatches put
- *       out;
+ *       batching, measured by the vectors) or what the vertices feeding EncodeBatches wrote (bundle
+ *       batching, measured by what EncodeBatches has read: those producers finish before the
+ *       encoder has read it all, and they also pass the page thumbnails a text model does not
+ *       encode, so neither its own read count nor its vectors alone give an ETA that holds);
+ *       vectors are what EncodeBatches put out;
  *   <li>Beam's counters, which reach Flink's accumulators when a task ends (in batch mode a task is
  *       a whole stage of one subtask): pages and dead letters appear once the split tasks that
  *       counted them have finished, and grow as more do.
@@ -85,6 +86,7 @@ final class FlinkProgress {
     }
     long files = 0;
     long input = 0;
+    long taken = 0;
     long vectors = 0;
     for (JsonNode v : vertices) {
       String name = v.path("name").asText();
@@ -93,26 +95,32 @@ final class FlinkProgress {
         files += m.path("read-records").asLong();
       }
       if (name.contains(KEY_BY_SHARD_VERTEX)) {
+        // keyed batching: KeyByShard sends on only what is encoded, so the vectors measure it
         input += m.path("write-records").asLong();
       }
       if (name.contains(ENCODER_VERTEX) && !name.contains(ENCODER_VERTEX + ".out")) {
         // the encoder's outputs: the vectors and the few elements that failed to encode
-        vectors += m.path("write-records").asLong();
-        if (!name.contains("GroupReduce")) {
-          // bundle batching has no KeyByShard: its input is what its producers wrote
-          List<String> from = inputs.getOrDefault(v.path("id").asText(), List.of());
-          if (from.isEmpty()) {
-            input += m.path("read-records").asLong();
-          }
+        long out = m.path("write-records").asLong();
+        vectors += out;
+        List<String> from = inputs.getOrDefault(v.path("id").asText(), List.of());
+        if (name.contains("GroupReduce")) {
+          taken += out;
+        } else if (from.isEmpty()) {
+          input += m.path("read-records").asLong();
+          taken += out;
+        } else {
+          // bundle batching routes inside the encoder: its input is every record its producers
+          // wrote (a text model skips the page thumbnails among them), measured by what it has read
           for (String producer : from) {
             input += written.getOrDefault(producer, 0L);
           }
+          taken += m.path("read-records").asLong();
         }
       }
     }
     long pages = counters.getOrDefault(SplitCounters.PAGES, -1L);
     long deadLetters = counters.getOrDefault(SplitCounters.DEAD_LETTERS, -1L);
-    return new Progress.Snapshot(files, pages, input, vectors, deadLetters);
+    return new Progress.Snapshot(files, pages, input, taken, vectors, deadLetters);
   }
 
   /** Each vertex's inputs, from a job's plan ({@code /jobs/ID/plan}). */

@@ -10,18 +10,25 @@ final class Progress {
   /** At most this long between two progress lines. */
   static final long INTERVAL_SECONDS = 5;
 
-  /** One reading of a running job. {@code pages} is negative when the runner cannot tell yet. */
+  /**
+   * One reading of a running job. {@code pages} is negative when the runner cannot tell yet.
+   * {@code encoderTaken} is how much of {@code encoderInput} the encoder has taken in, counted in the
+   * same unit: the vectors, where the input holds only what is encoded, or the records the encoder
+   * has read, where the input is every record sent to it (page thumbnails a text model skips, too).
+   */
   static final class Snapshot {
     final long files;
     final long pages;
     final long encoderInput;
+    final long encoderTaken;
     final long vectors;
     final long deadLetters;
 
-    Snapshot(long files, long pages, long encoderInput, long vectors, long deadLetters) {
+    Snapshot(long files, long pages, long encoderInput, long encoderTaken, long vectors, long deadLetters) {
       this.files = files;
       this.pages = pages;
       this.encoderInput = encoderInput;
+      this.encoderTaken = encoderTaken;
       this.vectors = vectors;
       this.deadLetters = deadLetters;
     }
@@ -31,8 +38,8 @@ final class Progress {
 
   /**
    * {@code progress: 12/22 files, 830 pages, 1800 vectors (45.2/s), 0 dead letters, ETA 2 min, 40 s}.
-   * The ETA is the time the vectors still expected take at the rate so far; it is left out until the
-   * encoder has made some.
+   * The ETA is the time the encoder's remaining input takes at the rate so far; it is left out until
+   * the encoder has taken some.
    */
   static String line(Snapshot s, long totalFiles, double seconds) {
     StringBuilder b = new StringBuilder("progress: ").append(s.files).append('/').append(totalFiles).append(" files");
@@ -54,15 +61,15 @@ final class Progress {
   }
 
   /**
-   * The share of the expected vectors made so far: what was routed to the encoder, scaled up by the
-   * files still to be read (every file so far is taken as typical of the rest).
+   * The share of the encoder's work done so far: what it has taken of what was sent to it, scaled
+   * up by the files still to be read (every file so far is taken as typical of the rest).
    */
   static double fraction(Snapshot s, long totalFiles) {
     if (totalFiles <= 0 || s.files <= 0 || s.encoderInput <= 0) {
       return 0;
     }
     double expected = (double) s.encoderInput * Math.max(1.0, (double) totalFiles / s.files);
-    return Math.min(1.0, s.vectors / expected);
+    return Math.min(1.0, s.encoderTaken / expected);
   }
 
   static String duration(double seconds) {

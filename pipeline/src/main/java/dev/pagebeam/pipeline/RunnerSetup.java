@@ -252,7 +252,7 @@ final class RunnerSetup {
       java.util.Map<String, Long> c = Summary.counters(result);
       return new Progress.Snapshot(c.get(SplitCounters.FILES_SEEN), c.get(SplitCounters.PAGES),
           c.getOrDefault(EncodeCounters.ENCODER_INPUT, 0L), c.getOrDefault(EncodeCounters.ENCODED, 0L),
-          c.get(SplitCounters.DEAD_LETTERS));
+          c.getOrDefault(EncodeCounters.ENCODED, 0L), c.get(SplitCounters.DEAD_LETTERS));
     }
   }
 

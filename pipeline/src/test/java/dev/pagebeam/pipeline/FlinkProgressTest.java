@@ -17,9 +17,9 @@ class FlinkProgressTest {
       + " (FlatMap at SplitPdfs/SpreadFiles/Values/Values/Map/ParMultiDo(Anonymous))\",\"status\":\"FINISHED\","
       + "\"metrics\":{\"read-records\":9,\"write-records\":9}},"
       + "{\"id\":\"u1\",\"name\":\"Filter (UnionFixFilter)\",\"status\":\"FINISHED\","
-      + "\"metrics\":{\"read-records\":7841,\"write-records\":7841}},"
+      + "\"metrics\":{\"read-records\":10065,\"write-records\":10065}},"
       + "{\"id\":\"e1\",\"name\":\"FlatMap (FlatMap at EncodePdfElements/EncodeBatches)\",\"status\":\"RUNNING\","
-      + "\"metrics\":{\"read-records\":3900,\"write-records\":3664}},"
+      + "\"metrics\":{\"read-records\":5030,\"write-records\":3664}},"
       + "{\"id\":\"e2\",\"name\":\"FlatMap (FlatMap at EncodePdfElements/EncodeBatches.out1)\",\"status\":\"CREATED\","
       + "\"metrics\":{\"read-records\":0,\"write-records\":0}}]";
   static final String PLAN = "{\"plan\":{\"nodes\":[{\"id\":\"f1\"},{\"id\":\"u1\",\"inputs\":[{\"num\":0,\"id\":\"x\"}]},"
@@ -64,19 +64,31 @@ class FlinkProgressTest {
     Progress.Snapshot s = FlinkProgress.snapshot(json(VERTICES), FlinkProgress.inputs(json(PLAN)),
         FlinkProgress.beamCounters(json(accumulators("pagebeam", "pages", "oD0="))));
     assertThat(s.files).isEqualTo(9);
-    assertThat(s.encoderInput).isEqualTo(7841);
+    assertThat(s.encoderInput).as("7,841 records to encode and 2,224 page thumbnails").isEqualTo(10065);
+    assertThat(s.encoderTaken).isEqualTo(5030);
     assertThat(s.vectors).isEqualTo(3664);
     assertThat(s.pages).isEqualTo(7840);
     assertThat(s.deadLetters).as("not counted by any finished task yet").isEqualTo(-1);
-    // all files read, 3664 of 7841 vectors in 239 s: the rest takes about as long again
+    // all files read, half the encoder's input taken in 239 s: the rest takes about as long again
     assertThat(Progress.line(s, 9, 239)).isEqualTo(
-        "progress: 9/9 files, 7840 pages, 3664 vectors (15.3/s), ETA 5 min, 239 s");
+        "progress: 9/9 files, 7840 pages, 3664 vectors (15.3/s), ETA 4 min, 239 s");
+  }
+
+  @Test
+  void thumbnailsATextModelSkipsDoNotHoldTheEtaUpAtTheEnd() throws Exception {
+    // the encoder has read all 10,065 records and made its 7,841 vectors: nothing is left to wait for
+    Progress.Snapshot s = FlinkProgress.snapshot(json(VERTICES.replace("\"read-records\":5030,\"write-records\":3664",
+        "\"read-records\":10065,\"write-records\":7841")), FlinkProgress.inputs(json(PLAN)), Map.of());
+    assertThat(s.vectors).isEqualTo(7841);
+    assertThat(Progress.fraction(s, 9)).isEqualTo(1.0);
+    assertThat(Progress.line(s, 9, 412)).isEqualTo("progress: 9/9 files, 7841 vectors (19.0/s), 412 s");
   }
 
   @Test
   void withoutAPlanTheEncodersOwnReadCountIsTheInput() throws Exception {
     Progress.Snapshot s = FlinkProgress.snapshot(json(VERTICES), Map.of(), Map.of());
-    assertThat(s.encoderInput).isEqualTo(3900);
+    assertThat(s.encoderInput).isEqualTo(5030);
+    assertThat(s.encoderTaken).isEqualTo(3664);
     assertThat(s.pages).isEqualTo(-1);
     assertThat(Progress.line(s, 9, 239)).doesNotContain("pages");
   }
