@@ -87,6 +87,9 @@ start() {
     stop
   fi
   mkdir -p "$RUN" "$TOOLS/log"
+  # a new cluster, new logs; within its life they are appended to, so a restarted process keeps
+  # the lines of the one that died
+  rm -f "$TOOLS/log/"*.log
   local rest rpc blob tmp
   rest="$(free_port)"; rpc="$(free_port)"; blob="$(free_port)"
   tmp="$(mktemp -d "$RUN/tmp.XXXXXX")"
