@@ -413,8 +413,9 @@ public final class IngestJob {
         encode == null ? ", split only" : ", " + encode);
     Pipeline pipeline = newPipeline();
     long started = System.nanoTime();
+    Progress.Lines lines = new Progress.Lines(fileCount);
     PipelineResult result = RunnerSetup.run(pipeline, options,
-        snapshot -> LOG.info(Progress.line(snapshot, fileCount, (System.nanoTime() - started) / 1e9)));
+        snapshot -> LOG.info(lines.next(snapshot, (System.nanoTime() - started) / 1e9)));
     if (fileSink) {
       FileIncremental.unstash(sink.directory());
     }

@@ -34,14 +34,44 @@ final class Progress {
     }
   }
 
+  /**
+   * The progress lines of one run. It remembers the first reading in which the encoder had taken
+   * anything, and the ETA is the encoder's remaining input at its rate since then: on Flink the
+   * encoder starts only once the PDFs are split (a minute and a half of a six-minute job), and the
+   * rate over the whole run would put the first ETA at four times the real one.
+   */
+  static final class Lines {
+    private final long totalFiles;
+    private double encoderSeconds = -1;
+    private long encoderTaken;
+
+    Lines(long totalFiles) {
+      this.totalFiles = totalFiles;
+    }
+
+    String next(Snapshot s, double seconds) {
+      if (encoderSeconds < 0 && s.encoderTaken > 0) {
+        encoderSeconds = seconds;
+        encoderTaken = s.encoderTaken;
+      }
+      return line(s, totalFiles, seconds, Math.max(0, encoderSeconds), encoderTaken);
+    }
+  }
+
   private Progress() {}
+
+  /** A progress line with the ETA at the encoder's rate over the whole run. */
+  static String line(Snapshot s, long totalFiles, double seconds) {
+    return line(s, totalFiles, seconds, 0, 0);
+  }
 
   /**
    * {@code progress: 12/22 files, 830 pages, 1800 vectors (45.2/s), 0 dead letters, ETA 2 min, 40 s}.
-   * The ETA is the time the encoder's remaining input takes at the rate so far; it is left out until
-   * the encoder has taken some.
+   * The ETA is the time the encoder's remaining input takes at its rate since it had taken
+   * {@code fromTaken} at {@code fromSeconds} (at the rate over the whole run until it has taken more);
+   * it is left out until the encoder has taken some.
    */
-  static String line(Snapshot s, long totalFiles, double seconds) {
+  static String line(Snapshot s, long totalFiles, double seconds, double fromSeconds, long fromTaken) {
     StringBuilder b = new StringBuilder("progress: ").append(s.files).append('/').append(totalFiles).append(" files");
     if (s.pages >= 0) {
       b.append(", ").append(s.pages).append(" pages");
@@ -55,7 +85,9 @@ final class Progress {
     }
     double done = fraction(s, totalFiles);
     if (done > 0 && done < 1) {
-      b.append(", ETA ").append(duration(seconds * (1 - done) / done));
+      boolean since = seconds > fromSeconds && s.encoderTaken > fromTaken;
+      double rate = since ? (s.encoderTaken - fromTaken) / (seconds - fromSeconds) : s.encoderTaken / seconds;
+      b.append(", ETA ").append(duration(s.encoderTaken * (1 - done) / done / rate));
     }
     return b.append(", ").append(Math.round(seconds)).append(" s").toString();
   }
