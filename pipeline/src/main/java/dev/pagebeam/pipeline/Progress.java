@@ -68,8 +68,7 @@ final class Progress {
   /**
    * {@code progress: 12/22 files, 830 pages, 1800 vectors (45.2/s), 0 dead letters, ETA 2 min, 40 s}.
    * The ETA is the time the encoder's remaining input takes at its rate since it had taken
-   * {@code fromTaken} at {@code fromSeconds} (at the rate over the whole run until it has taken more);
-   * it is left out until the encoder has taken some.
+   * {@code fromTaken} at {@code fromSeconds}; it is left out until the encoder has taken more.
    */
   static String line(Snapshot s, long totalFiles, double seconds, double fromSeconds, long fromTaken) {
     StringBuilder b = new StringBuilder("progress: ").append(s.files).append('/').append(totalFiles).append(" files");
@@ -84,9 +83,8 @@ final class Progress {
       b.append(", ").append(s.deadLetters).append(" dead letters");
     }
     double done = fraction(s, totalFiles);
-    if (done > 0 && done < 1) {
-      boolean since = seconds > fromSeconds && s.encoderTaken > fromTaken;
-      double rate = since ? (s.encoderTaken - fromTaken) / (seconds - fromSeconds) : s.encoderTaken / seconds;
+    if (done > 0 && done < 1 && seconds > fromSeconds && s.encoderTaken > fromTaken) {
+      double rate = (s.encoderTaken - fromTaken) / (seconds - fromSeconds);
       b.append(", ETA ").append(duration(s.encoderTaken * (1 - done) / done / rate));
     }
     return b.append(", ").append(Math.round(seconds)).append(" s").toString();
