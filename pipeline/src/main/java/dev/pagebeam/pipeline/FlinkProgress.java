@@ -38,6 +38,7 @@ final class FlinkProgress {
   /** The accumulator Beam's FlinkRunner keeps its metrics in. */
   static final String BEAM_METRICS_ACCUMULATOR = "__metricscontainers";
   private static final String SUM_INT64 = "beam:metric:user:sum_int64:v1";
+  private static final String FINISHED = "FINISHED";
 
   private final String rest;
   private final String jobName;
@@ -81,11 +82,14 @@ final class FlinkProgress {
   /** The progress shown by a job's vertices, their inputs in its plan and its finished tasks' counters. */
   static Progress.Snapshot snapshot(JsonNode vertices, Map<String, List<String>> inputs, Map<String, Long> counters) {
     Map<String, Long> written = new HashMap<>();
+    Map<String, String> status = new HashMap<>();
     for (JsonNode v : vertices) {
       written.put(v.path("id").asText(), v.path("metrics").path("write-records").asLong());
+      status.put(v.path("id").asText(), v.path("status").asText());
     }
     long files = 0;
     long input = 0;
+    boolean inputKnown = true;
     long taken = 0;
     long vectors = 0;
     for (JsonNode v : vertices) {
@@ -110,17 +114,23 @@ final class FlinkProgress {
           taken += out;
         } else {
           // bundle batching routes inside the encoder: its input is every record its producers
-          // wrote (a text model skips the page thumbnails among them), measured by what it has read
+          // wrote (a text model skips the page thumbnails among them), measured by what it has read.
+          // The producers may still be splitting while it encodes: until they have finished, what
+          // they wrote so far is not the input, and there is no ETA. A finished encoder has taken
+          // it all (the REST API's metrics of its subtasks may lag behind).
+          long sent = 0;
           for (String producer : from) {
-            input += written.getOrDefault(producer, 0L);
+            sent += written.getOrDefault(producer, 0L);
+            inputKnown &= FINISHED.equals(status.get(producer));
           }
-          taken += m.path("read-records").asLong();
+          input += sent;
+          taken += FINISHED.equals(v.path("status").asText()) ? sent : m.path("read-records").asLong();
         }
       }
     }
     long pages = counters.getOrDefault(SplitCounters.PAGES, -1L);
     long deadLetters = counters.getOrDefault(SplitCounters.DEAD_LETTERS, -1L);
-    return new Progress.Snapshot(files, pages, input, taken, vectors, deadLetters);
+    return new Progress.Snapshot(files, pages, inputKnown ? input : 0, taken, vectors, deadLetters);
   }
 
   /** Each vertex's inputs, from a job's plan ({@code /jobs/ID/plan}). */

@@ -85,6 +85,26 @@ class FlinkProgressTest {
   }
 
   @Test
+  void whileTheProducersStillSplitThereIsNoEta() throws Exception {
+    // what they wrote so far (1,300 records) is not the encoder's input: an ETA from it said 10 s
+    Progress.Snapshot s = FlinkProgress.snapshot(json(VERTICES.replace("\"read-records\":10065,\"write-records\":10065}",
+        "\"read-records\":1300,\"write-records\":1300}").replace("\"Filter (UnionFixFilter)\",\"status\":\"FINISHED\"",
+        "\"Filter (UnionFixFilter)\",\"status\":\"RUNNING\"")), FlinkProgress.inputs(json(PLAN)), Map.of());
+    assertThat(s.encoderTaken).isEqualTo(5030);
+    assertThat(s.encoderInput).isZero();
+    assertThat(Progress.line(s, 9, 239)).doesNotContain("ETA");
+  }
+
+  @Test
+  void aFinishedEncoderHasTakenItAllWhateverItsLaggingReadCountSays() throws Exception {
+    Progress.Snapshot s = FlinkProgress.snapshot(json(VERTICES.replace("\"read-records\":5030,\"write-records\":3664}",
+        "\"read-records\":8800,\"write-records\":7841}").replace("EncodeBatches)\",\"status\":\"RUNNING\"",
+        "EncodeBatches)\",\"status\":\"FINISHED\"")), FlinkProgress.inputs(json(PLAN)), Map.of());
+    assertThat(s.encoderTaken).isEqualTo(10065);
+    assertThat(Progress.line(s, 9, 432)).doesNotContain("ETA");
+  }
+
+  @Test
   void withoutAPlanTheEncodersOwnReadCountIsTheInput() throws Exception {
     Progress.Snapshot s = FlinkProgress.snapshot(json(VERTICES), Map.of(), Map.of());
     assertThat(s.encoderInput).isEqualTo(5030);
