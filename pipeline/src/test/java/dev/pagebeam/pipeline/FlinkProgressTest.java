@@ -74,11 +74,22 @@ class FlinkProgressTest {
         "progress: 9/9 files, 7840 pages, 3664 vectors (15.3/s), ETA 4 min, 239 s");
   }
 
+  /** The snapshot of VERTICES with each pair of {@code edits} (text, replacement) applied, and the plan. */
+  static Progress.Snapshot edited(String... edits) throws Exception {
+    String vertices = VERTICES;
+    for (int i = 0; i < edits.length; i += 2) {
+      assertThat(vertices).contains(edits[i]);
+      vertices = vertices.replace(edits[i], edits[i + 1]);
+    }
+    return FlinkProgress.snapshot(json(vertices), FlinkProgress.inputs(json(PLAN)), Map.of());
+  }
+
+  static final String ENCODER_METRICS = "\"read-records\":5030,\"write-records\":3664";
+
   @Test
   void thumbnailsATextModelSkipsDoNotHoldTheEtaUpAtTheEnd() throws Exception {
     // the encoder has read all 10,065 records and made its 7,841 vectors: nothing is left to wait for
-    Progress.Snapshot s = FlinkProgress.snapshot(json(VERTICES.replace("\"read-records\":5030,\"write-records\":3664",
-        "\"read-records\":10065,\"write-records\":7841")), FlinkProgress.inputs(json(PLAN)), Map.of());
+    Progress.Snapshot s = edited(ENCODER_METRICS, "\"read-records\":10065,\"write-records\":7841");
     assertThat(s.vectors).isEqualTo(7841);
     assertThat(Progress.fraction(s, 9)).isEqualTo(1.0);
     assertThat(Progress.line(s, 9, 412)).isEqualTo("progress: 9/9 files, 7841 vectors (19.0/s), 412 s");
@@ -87,9 +98,9 @@ class FlinkProgressTest {
   @Test
   void whileTheProducersStillSplitThereIsNoEta() throws Exception {
     // what they wrote so far (1,300 records) is not the encoder's input: an ETA from it said 10 s
-    Progress.Snapshot s = FlinkProgress.snapshot(json(VERTICES.replace("\"read-records\":10065,\"write-records\":10065}",
-        "\"read-records\":1300,\"write-records\":1300}").replace("\"Filter (UnionFixFilter)\",\"status\":\"FINISHED\"",
-        "\"Filter (UnionFixFilter)\",\"status\":\"RUNNING\"")), FlinkProgress.inputs(json(PLAN)), Map.of());
+    Progress.Snapshot s = edited("\"read-records\":10065,\"write-records\":10065}",
+        "\"read-records\":1300,\"write-records\":1300}", "(UnionFixFilter)\",\"status\":\"FINISHED\"",
+        "(UnionFixFilter)\",\"status\":\"RUNNING\"");
     assertThat(s.encoderTaken).isEqualTo(5030);
     assertThat(s.encoderInput).isZero();
     assertThat(Progress.line(s, 9, 239)).doesNotContain("ETA");
@@ -97,9 +108,8 @@ class FlinkProgressTest {
 
   @Test
   void aFinishedEncoderHasTakenItAllWhateverItsLaggingReadCountSays() throws Exception {
-    Progress.Snapshot s = FlinkProgress.snapshot(json(VERTICES.replace("\"read-records\":5030,\"write-records\":3664}",
-        "\"read-records\":8800,\"write-records\":7841}").replace("EncodeBatches)\",\"status\":\"RUNNING\"",
-        "EncodeBatches)\",\"status\":\"FINISHED\"")), FlinkProgress.inputs(json(PLAN)), Map.of());
+    Progress.Snapshot s = edited(ENCODER_METRICS, "\"read-records\":8800,\"write-records\":7841",
+        "EncodeBatches)\",\"status\":\"RUNNING\"", "EncodeBatches)\",\"status\":\"FINISHED\"");
     assertThat(s.encoderTaken).isEqualTo(10065);
     assertThat(Progress.line(s, 9, 432)).doesNotContain("ETA");
   }
