@@ -1,6 +1,7 @@
 package dev.pagebeam.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.pagebeam.transforms.split.SplitCounters;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -81,11 +82,9 @@ final class FlinkProgress {
 
   /** The progress shown by a job's vertices, their inputs in its plan and its finished tasks' counters. */
   static Progress.Snapshot snapshot(JsonNode vertices, Map<String, List<String>> inputs, Map<String, Long> counters) {
-    Map<String, Long> written = new HashMap<>();
-    Map<String, String> status = new HashMap<>();
+    Map<String, JsonNode> byId = new HashMap<>();
     for (JsonNode v : vertices) {
-      written.put(v.path("id").asText(), v.path("metrics").path("write-records").asLong());
-      status.put(v.path("id").asText(), v.path("status").asText());
+      byId.put(v.path("id").asText(), v);
     }
     long files = 0;
     long input = 0;
@@ -119,9 +118,10 @@ final class FlinkProgress {
           // they wrote so far is not the input, and there is no ETA. A finished encoder has taken
           // it all (the REST API's metrics of its subtasks may lag behind).
           long sent = 0;
-          for (String producer : from) {
-            sent += written.getOrDefault(producer, 0L);
-            inputKnown &= FINISHED.equals(status.get(producer));
+          for (String id : from) {
+            JsonNode producer = byId.getOrDefault(id, MissingNode.getInstance());
+            sent += producer.path("metrics").path("write-records").asLong();
+            inputKnown &= FINISHED.equals(producer.path("status").asText());
           }
           input += sent;
           taken += FINISHED.equals(v.path("status").asText()) ? sent : m.path("read-records").asLong();
