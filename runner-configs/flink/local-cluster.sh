@@ -75,7 +75,7 @@ launch() { # name, main class, conf dir, JM|TM
   # shellcheck disable=SC2086
   DJL_OFFLINE=true nohup "$JAVA" $jvm "${JAVA_17_OPTS[@]}" -Dai.djl.offline=true \
       -Dlog.file="$TOOLS/log/$name.log" -Dlog4j.configurationFile="file:$conf/log4j.properties" \
-      @"$argfile" "$main" --configDir "$conf" ${5:-} $dynamic > "$TOOLS/log/$name.out" 2>&1 &
+      @"$argfile" "$main" --configDir "$conf" ${5:-} $dynamic >> "$TOOLS/log/$name.out" 2>&1 &
   echo $!
 }
 
@@ -89,7 +89,7 @@ start() {
   mkdir -p "$RUN" "$TOOLS/log"
   # a new cluster, new logs; within its life they are appended to, so a restarted process keeps
   # the lines of the one that died
-  rm -f "$TOOLS/log/"*.log
+  rm -f "$TOOLS/log/"*.log "$TOOLS/log/"*.out
   local rest rpc blob tmp
   rest="$(free_port)"; rpc="$(free_port)"; blob="$(free_port)"
   tmp="$(mktemp -d "$RUN/tmp.XXXXXX")"
