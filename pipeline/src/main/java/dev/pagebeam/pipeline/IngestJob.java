@@ -128,7 +128,7 @@ public final class IngestJob {
         .withPageImages(o.getPageImages(), o.getThumbnailSize())
         .withEmbeddedImages(o.getEmbeddedImages(), o.getMinImageSize(), o.getMaxImageSide())
         .withMaxImagePixels(o.getMaxImagePixels())
-        .withLimits(o.getMemoryPerDocumentMb(), o.getSecondsPerDocument())
+        .withLimits(o.getMemoryPerDocumentMb(), o.getFileTimeoutSeconds())
         .withPagesPerTask(o.getPagesPerTask())
         .withOcr(ocrSettings(o));
   }

@@ -299,7 +299,7 @@ public final class PagebeamCli {
 
   static final List<String> ORDER = List.of(
       "input", "output", "model", "maxTokens", "overlapTokens", "pageImages", "thumbnailSize", "embeddedImages",
-      "minImageSize", "maxImageSide", "maxImagePixels", "memoryPerDocumentMb", "secondsPerDocument", "pagesPerTask",
+      "minImageSize", "maxImageSide", "maxImagePixels", "memoryPerDocumentMb", "fileTimeoutSeconds", "pagesPerTask",
       "ocr", "ocrLanguages", "ocrDataDir", "ocrDpi", "ocrUpscaleBelow", "ocrSecondsPerImage",
       "encode", "device", "cpuThreads", "cudaMemoryLimitMb", "textBatchSize", "imageBatchSize", "maxBatchTokens",
       "encoderShards", "encoderBatching", "maxBufferingSeconds", "workers", "recreate", "full", "prune", "lockDir", "sink", "chromaTenant", "chromaDatabase", "milvusDatabase",

@@ -94,12 +94,13 @@ public interface PagebeamOptions extends PipelineOptions {
 
   void setMemoryPerDocumentMb(int value);
 
-  @Description("Time limit per document in seconds (per task for documents longer than --pagesPerTask); pages "
-      + "not done in time get a TIMEOUT dead letter, earlier pages are kept.")
-  @Default.Integer(SplitSettings.DEFAULT_SECONDS_PER_DOCUMENT)
-  int getSecondsPerDocument();
+  @Description("Time limit in seconds of one file task: a whole document, or one task of a longer one (its "
+      + "--pagesPerTask pages, or a few pages for OCR). Pages not done in time get a TIMEOUT dead letter and "
+      + "earlier pages are kept; a task that does not stop is left to end on its own and the run goes on.")
+  @Default.Integer(SplitSettings.DEFAULT_FILE_TIMEOUT_SECONDS)
+  int getFileTimeoutSeconds();
 
-  void setSecondsPerDocument(int value);
+  void setFileTimeoutSeconds(int value);
 
   @Description("Documents with more pages are cut into tasks of this many pages that run in parallel; each task "
       + "reads the file again.")

@@ -30,9 +30,11 @@ class ChunkPageTextFn extends DoFn<PageText, PdfElement> {
     List<TokenChunker.Chunk> chunks;
     try {
       chunks = chunker.chunk(page.getText());
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      FileFaults.rethrowIfNotPerFile(e);
       out.get(ChunkPageText.DEAD_LETTERS).output(DeadLetter.forElement(page.getSource(), page.getDocumentId(),
-          DeadLetter.STAGE_CHUNK, ErrorKind.TEXT_FAILED, "chunking failed: " + e, page.getPage(),
+          DeadLetter.STAGE_CHUNK, FileFaults.kind(e, ErrorKind.TEXT_FAILED), "chunking failed: "
+              + FileFaults.describe(e), page.getPage(),
           "page " + page.getPage() + " text"));
       SplitCounters.deadLetters.inc();
       return;

@@ -27,6 +27,8 @@ public final class DeadLetter implements Serializable {
   public static final String STAGE_IMAGES = "extract-images";
   public static final String STAGE_CHUNK = "chunk-text";
   public static final String STAGE_OCR = "ocr";
+  /** The file task as a whole, when it failed outside every stage's own handling (a time-out that did not stop). */
+  public static final String STAGE_SPLIT = "split";
 
   private final String file;
   private final String documentId;

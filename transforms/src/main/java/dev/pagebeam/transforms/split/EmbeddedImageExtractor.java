@@ -187,16 +187,16 @@ final class EmbeddedImageExtractor {
         }
         drawn.add(new Drawn(hash, name, png, minX - crop.getLowerLeftX(), crop.getUpperRightY() - maxY,
             maxX - crop.getLowerLeftX(), crop.getUpperRightY() - minY));
-      } catch (OutOfMemoryError e) {
-        sink.skipped(pageNumber, element, ErrorKind.OUT_OF_MEMORY, "decoding ran out of memory: " + e.getMessage());
-      } catch (IOException | RuntimeException e) {
-        if (e instanceof Deadline.Exceeded) {
-          throw e;
-        }
+      } catch (Deadline.Exceeded e) {
+        throw e;
+      } catch (Throwable e) {
+        // one image that cannot be decoded costs that image, not the page's other images
+        FileFaults.rethrowIfNotPerFile(e);
         String message = String.valueOf(e.getMessage());
-        ErrorKind kind = message.contains("JPEG2000") || message.contains("JBIG2") || message.contains("JAI")
-            ? ErrorKind.UNSUPPORTED_IMAGE : ErrorKind.IMAGE_FAILED;
-        sink.skipped(pageNumber, element, kind, e.getClass().getSimpleName() + ": " + message);
+        boolean noDecoder = e instanceof LinkageError || message.contains("JPEG2000") || message.contains("JBIG2")
+            || message.contains("JAI");
+        sink.skipped(pageNumber, element, noDecoder ? ErrorKind.UNSUPPORTED_IMAGE : FileFaults.kind(e, ErrorKind.IMAGE_FAILED),
+            FileFaults.describe(e));
       }
     }
 

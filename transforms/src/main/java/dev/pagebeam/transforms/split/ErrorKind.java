@@ -14,8 +14,12 @@ public enum ErrorKind {
   NO_PAGES,
   /** The file could not be read from its file system. */
   IO_ERROR,
-  /** The per-document time limit ran out. */
+  /** The per-file time limit (--fileTimeoutSeconds) ran out. */
   TIMEOUT,
+  /** Reading the file recursed without end (a cycle between its content streams, forms, patterns or glyphs). */
+  RECURSION,
+  /** The PDF library or Java's imaging failed on the file with an Error other than recursion or memory. */
+  READER_ERROR,
   /** An image or page declares more pixels than the configured limit. */
   TOO_LARGE,
   /** Decoding or rendering ran out of memory despite the limits. */

@@ -28,9 +28,9 @@ public final class ImageTextReader implements AutoCloseable {
     /** True when OCR ran and found text worth keeping. */
     public final boolean ocrText;
     /** Why OCR failed on this image, or null. */
-    public final Exception failure;
+    public final Throwable failure;
 
-    Read(PdfElement element, boolean ocrText, Exception failure) {
+    Read(PdfElement element, boolean ocrText, Throwable failure) {
       this.element = element;
       this.ocrText = ocrText;
       this.failure = failure;
@@ -71,13 +71,15 @@ public final class ImageTextReader implements AutoCloseable {
     ElementImage image = e.image();
     String ocrText = null;
     int confidence = -1;
-    Exception failure = null;
+    Throwable failure = null;
     if (ocr != null) {
       try {
         OcrResult read = ocr(e.getImageBytes());
         ocrText = read.isText() ? read.text() : "";
         confidence = read.isText() ? read.meanConfidence() : -1;
-      } catch (OcrException | IOException | RuntimeException f) {
+      } catch (Throwable f) {
+        // the image keeps its caption and context; OCR's loss is a dead letter
+        FileFaults.rethrowIfNotPerFile(f);
         failure = f;
         ocrText = "";
       }

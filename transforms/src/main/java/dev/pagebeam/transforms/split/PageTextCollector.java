@@ -20,6 +20,7 @@ final class PageTextCollector extends PDFTextStripper {
   private final StringWriter out = new StringWriter(8192);
   private String[] texts;
   private int firstPage;
+  private int from;
   private int current;
 
   PageTextCollector(Deadline deadline) {
@@ -34,13 +35,16 @@ final class PageTextCollector extends PDFTextStripper {
   }
 
   /**
-   * Fills {@code texts[i]} with the text of page {@code firstPage + i}; pages without content
-   * streams stay null. When extraction fails part-way, the pages before the failure keep their
-   * text and the exception is rethrown.
+   * Fills {@code texts[i]} with the text of page {@code firstPage + i}, for {@code i >= from};
+   * pages without content streams stay null. When extraction fails part-way, the pages before the
+   * failure keep their text, {@link #current} is the index of the page that failed, and the
+   * exception is rethrown. One collector per call: a failure leaves it in an unknown state.
    */
-  void collect(PDDocument document, int firstPage, String[] texts) throws IOException {
+  void collect(PDDocument document, int firstPage, String[] texts, int from) throws IOException {
     this.texts = texts;
     this.firstPage = firstPage;
+    this.from = from;
+    this.current = from;
     // processPages below picks the pages; the stripper's own page counter stays at 0.
     setStartPage(0);
     writeText(document, out);
@@ -52,12 +56,17 @@ final class PageTextCollector extends PDFTextStripper {
    */
   @Override
   protected void processPages(PDPageTree pages) throws IOException {
-    for (current = 0; current < texts.length; current++) {
+    for (current = from; current < texts.length; current++) {
       PDPage page = pages.get(firstPage - 1 + current);
       if (page.hasContents()) {
         processPage(page);
       }
     }
+  }
+
+  /** The index into {@code texts} of the page being read (or that failed). */
+  int current() {
+    return current;
   }
 
   @Override

@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.io.MemoryUsageSetting;
+import org.apache.pdfbox.io.RandomAccessRead;
+import org.apache.pdfbox.io.RandomAccessReadBuffer;
+import org.apache.pdfbox.io.RandomAccessReadBufferedFile;
 import org.apache.pdfbox.io.RandomAccessStreamCache.StreamCacheCreateFunction;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -28,9 +31,11 @@ import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
  * handed to the {@link TaskSink} as OCR tasks, so that the slow part is spread over workers; without
  * a task sink they are read here, by the splitter's own engine (when it has one).
  *
- * <p>Nothing here throws for bad input: a file that cannot be opened becomes one whole-file dead
- * letter, and a page, image or range that fails becomes an element dead letter while the rest of
- * the document goes on.
+ * <p>Nothing here throws for bad input, Errors included ({@link FileFaults} says which Errors a
+ * file can cause): a file that cannot be opened becomes one whole-file dead letter, and a page,
+ * image or range that fails becomes an element dead letter while the rest of the document goes on.
+ * Each call runs under one {@link Deadline}, checked between operators, pages and reads of the
+ * file; {@link FileTaskRunner} enforces it where those checks are not reached.
  */
 public final class PdfDocumentSplitter {
   /** Receives the tasks a large document is split into. */
@@ -57,6 +62,12 @@ public final class PdfDocumentSplitter {
     return split(source, channel, sizeHint, out, null);
   }
 
+  /** {@link #split(String, ReadableByteChannel, long, SplitOutput, TaskSink, Deadline)} within --fileTimeoutSeconds. */
+  public DocumentOutcome split(
+      String source, ReadableByteChannel channel, long sizeHint, SplitOutput out, TaskSink tasks) {
+    return split(source, channel, sizeHint, out, tasks, Deadline.inSeconds(settings.fileTimeoutSeconds()));
+  }
+
   /**
    * Reads the file and splits it, or, when it has more than {@code pagesPerTask} pages and
    * {@code tasks} is not null, hands its work to {@code tasks} instead.
@@ -64,10 +75,10 @@ public final class PdfDocumentSplitter {
    * @param source the path reported in elements and dead letters
    * @param sizeHint the file size if known, else -1
    */
-  public DocumentOutcome split(
-      String source, ReadableByteChannel channel, long sizeHint, SplitOutput out, TaskSink tasks) {
+  DocumentOutcome split(String source, ReadableByteChannel channel, long sizeHint, SplitOutput out, TaskSink tasks,
+      Deadline deadline) {
     DocumentOutcome outcome = new DocumentOutcome();
-    Opened opened = open(source, channel, sizeHint, null, null, out, outcome);
+    Opened opened = open(source, channel, sizeHint, null, null, deadline, out, outcome);
     if (opened == null) {
       return outcome;
     }
@@ -91,8 +102,8 @@ public final class PdfDocumentSplitter {
         }
       } else {
         List<Integer> ocrPages = processPages(source, opened.documentId, doc, 1, pageCount, pageCount, true, true,
-            out, outcome);
-        readOrPlanOcr(source, opened, doc, pageCount, ocrPages, out, tasks, outcome);
+            deadline, out, outcome);
+        readOrPlanOcr(source, opened, doc, pageCount, ocrPages, deadline, out, tasks, outcome);
       }
     } catch (IOException e) {
       closeFailed(source, opened.documentId, out, outcome, e);
@@ -110,8 +121,14 @@ public final class PdfDocumentSplitter {
    * {@code tasks}, or are read here when {@code tasks} is null.
    */
   public DocumentOutcome runTask(DocumentTask task, ReadableByteChannel channel, SplitOutput out, TaskSink tasks) {
+    return runTask(task, channel, out, tasks, Deadline.inSeconds(settings.fileTimeoutSeconds()));
+  }
+
+  DocumentOutcome runTask(DocumentTask task, ReadableByteChannel channel, SplitOutput out, TaskSink tasks,
+      Deadline deadline) {
     DocumentOutcome outcome = new DocumentOutcome();
-    Opened opened = open(task.source(), channel, task.sizeBytes(), task.documentId(), task.describe(), out, outcome);
+    Opened opened = open(task.source(), channel, task.sizeBytes(), task.documentId(), task.describe(), deadline, out,
+        outcome);
     if (opened == null) {
       return outcome;
     }
@@ -126,12 +143,12 @@ public final class PdfDocumentSplitter {
         if (ocr == null) {
           throw new IllegalStateException("an OCR task needs a splitter with an OCR engine: " + task);
         }
-        readPages(task.source(), task.documentId(), doc, task.firstPage(), last, pageCount, out, outcome);
+        readPages(task.source(), task.documentId(), doc, task.firstPage(), last, pageCount, deadline, out, outcome);
       } else {
         boolean pages = task.kind() == DocumentTask.Kind.PAGES;
         List<Integer> ocrPages = processPages(task.source(), task.documentId(), doc, task.firstPage(), last,
-            pageCount, pages, !pages, out, outcome);
-        readOrPlanOcr(task.source(), opened, doc, pageCount, ocrPages, out, tasks, outcome);
+            pageCount, pages, !pages, deadline, out, outcome);
+        readOrPlanOcr(task.source(), opened, doc, pageCount, ocrPages, deadline, out, tasks, outcome);
       }
     } catch (IOException e) {
       closeFailed(task.source(), task.documentId(), out, outcome, e);
@@ -157,7 +174,7 @@ public final class PdfDocumentSplitter {
    * bytes must still hash to {@code expectedId}.
    */
   private Opened open(String source, ReadableByteChannel channel, long sizeHint, String expectedId, String task,
-      SplitOutput out, DocumentOutcome outcome) {
+      Deadline deadline, SplitOutput out, DocumentOutcome outcome) {
     DocumentBytes bytes;
     try {
       bytes = DocumentBytes.read(channel, sizeHint, settings.memoryPerDocumentMb() * 1024L * 1024L);
@@ -184,21 +201,23 @@ public final class PdfDocumentSplitter {
       }
       StreamCacheCreateFunction cache =
           MemoryUsageSetting.setupMixed(settings.memoryPerDocumentMb() * 1024L * 1024L).streamCache;
+      RandomAccessRead read = null;
       try {
-        PDDocument document = b.inMemory() != null
-            ? Loader.loadPDF(b.inMemory(), "", null, null, cache)
-            : Loader.loadPDF(b.spoolFile(), "", null, null, cache);
-        return new Opened(document, documentId, b.size());
+        read = new DeadlineRead(b.inMemory() != null ? new RandomAccessReadBuffer(b.inMemory())
+            : new RandomAccessReadBufferedFile(b.spoolFile()), deadline);
+        // the document closes its source
+        return new Opened(Loader.loadPDF(read, "", null, null, cache), documentId, b.size());
       } catch (InvalidPasswordException e) {
         fail(out, outcome, source, documentId, task, ErrorKind.ENCRYPTED,
             "the PDF is encrypted with a user password and cannot be opened without it");
-      } catch (IOException | RuntimeException e) {
-        fail(out, outcome, source, documentId, task, ErrorKind.DAMAGED,
-            "PDFBox could not parse the file, even leniently: " + describe(e));
-      } catch (OutOfMemoryError e) {
-        fail(out, outcome, source, documentId, task, ErrorKind.OUT_OF_MEMORY,
-            "opening the file ran out of memory: " + e.getMessage());
+      } catch (Deadline.Exceeded e) {
+        fail(out, outcome, source, documentId, task, ErrorKind.TIMEOUT, e.getMessage() + " while opening the file");
+      } catch (Throwable e) {
+        FileFaults.rethrowIfNotPerFile(e);
+        fail(out, outcome, source, documentId, task, FileFaults.kind(e, ErrorKind.DAMAGED),
+            "PDFBox could not open the file: " + FileFaults.describe(e));
       }
+      closeQuietly(read);
       return null;
     } catch (IOException e) {
       // deleting the spool file failed after the document was loaded from it
@@ -216,9 +235,21 @@ public final class PdfDocumentSplitter {
             "the document has no pages (its page tree is empty or lost)");
       }
       return pageCount;
-    } catch (RuntimeException e) {
-      fail(out, outcome, source, documentId, task, ErrorKind.DAMAGED, "the page tree is unreadable: " + describe(e));
+    } catch (Throwable e) {
+      FileFaults.rethrowIfNotPerFile(e);
+      fail(out, outcome, source, documentId, task, FileFaults.kind(e, ErrorKind.DAMAGED),
+          "the page tree is unreadable: " + FileFaults.describe(e));
       return -1;
+    }
+  }
+
+  private static void closeQuietly(RandomAccessRead read) {
+    try {
+      if (read != null) {
+        read.close();
+      }
+    } catch (IOException e) {
+      // nothing was read from it that matters any more
     }
   }
 
@@ -228,8 +259,7 @@ public final class PdfDocumentSplitter {
    * pages that were not done; elements of earlier pages stay. Returns the pages OCR should read.
    */
   private List<Integer> processPages(String source, String documentId, PDDocument doc, int first, int last,
-      int pageCount, boolean pages, boolean images, SplitOutput out, DocumentOutcome outcome) {
-    Deadline deadline = Deadline.inSeconds(settings.secondsPerDocument());
+      int pageCount, boolean pages, boolean images, Deadline deadline, SplitOutput out, DocumentOutcome outcome) {
     List<Integer> ocrPages = new ArrayList<>();
     int current = first;
     try {
@@ -271,10 +301,11 @@ public final class PdfDocumentSplitter {
       element(out, outcome, source, documentId, DeadLetter.STAGE_OPEN, ErrorKind.TIMEOUT,
           e.getMessage() + "; pages " + current + "-" + last + " were not processed (earlier pages were kept)",
           current, (pages ? "pages " : "images of pages ") + current + "-" + last);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       // doc.getPage(i) on a broken page tree
-      element(out, outcome, source, documentId, DeadLetter.STAGE_OPEN, ErrorKind.DAMAGED,
-          "page " + current + " of " + pageCount + " is unreadable: " + describe(e), current,
+      FileFaults.rethrowIfNotPerFile(e);
+      element(out, outcome, source, documentId, DeadLetter.STAGE_OPEN, FileFaults.kind(e, ErrorKind.DAMAGED),
+          "page " + current + " of " + pageCount + " is unreadable: " + FileFaults.describe(e), current,
           (pages ? "pages " : "images of pages ") + current + "-" + last);
     }
     return ocrPages;
@@ -285,7 +316,7 @@ public final class PdfDocumentSplitter {
    * when there is a task sink, else here with this splitter's engine.
    */
   private void readOrPlanOcr(String source, Opened opened, PDDocument doc, int pageCount, List<Integer> ocrPages,
-      SplitOutput out, TaskSink tasks, DocumentOutcome outcome) {
+      Deadline deadline, SplitOutput out, TaskSink tasks, DocumentOutcome outcome) {
     if (ocrPages.isEmpty()) {
       return;
     }
@@ -303,16 +334,15 @@ public final class PdfDocumentSplitter {
             last));
         outcome.tasks++;
       } else if (ocr != null) {
-        readPages(source, opened.documentId, doc, first, last, pageCount, out, outcome);
+        readPages(source, opened.documentId, doc, first, last, pageCount, deadline, out, outcome);
       }
     }
   }
 
   /** OCR of pages {@code first..last}: each rendered in gray at the OCR resolution and read. */
   private void readPages(String source, String documentId, PDDocument doc, int first, int last, int pageCount,
-      SplitOutput out, DocumentOutcome outcome) {
+      Deadline deadline, SplitOutput out, DocumentOutcome outcome) {
     OcrSettings o = settings.ocr();
-    Deadline deadline = Deadline.inSeconds(settings.secondsPerDocument());
     PageRenderer renderer = new PageRenderer(doc, settings.thumbnailSide(), settings.maxImagePixels(), deadline);
     int current = first;
     try {
@@ -323,16 +353,12 @@ public final class PdfDocumentSplitter {
         PageRenderer.Rendered rendered;
         try {
           rendered = renderer.renderGray(doc.getPage(number - 1), number - 1, o.pageDpi(), OcrSettings.MAX_PAGE_PIXELS);
-        } catch (OutOfMemoryError e) {
-          element(out, outcome, source, documentId, DeadLetter.STAGE_OCR, ErrorKind.OUT_OF_MEMORY,
-              "rendering the page for OCR ran out of memory: " + e.getMessage(), number, element);
-          continue;
-        } catch (IOException | RuntimeException e) {
-          if (e instanceof Deadline.Exceeded) {
-            throw (Deadline.Exceeded) e;
-          }
-          element(out, outcome, source, documentId, DeadLetter.STAGE_OCR, ErrorKind.RENDER_FAILED,
-              "rendering the page for OCR failed: " + describe(e), number, element);
+        } catch (Deadline.Exceeded e) {
+          throw e;
+        } catch (Throwable e) {
+          FileFaults.rethrowIfNotPerFile(e);
+          element(out, outcome, source, documentId, DeadLetter.STAGE_OCR, FileFaults.kind(e, ErrorKind.RENDER_FAILED),
+              "rendering the page for OCR failed: " + FileFaults.describe(e), number, element);
           continue;
         }
         try {
@@ -346,35 +372,47 @@ public final class PdfDocumentSplitter {
         } catch (OcrException e) {
           element(out, outcome, source, documentId, DeadLetter.STAGE_OCR,
               e.isTimeout() ? ErrorKind.TIMEOUT : ErrorKind.OCR_FAILED, e.getMessage(), number, element);
+        } catch (Throwable e) {
+          FileFaults.rethrowIfNotPerFile(e);
+          element(out, outcome, source, documentId, DeadLetter.STAGE_OCR, FileFaults.kind(e, ErrorKind.OCR_FAILED),
+              "OCR of the page failed: " + FileFaults.describe(e), number, element);
         }
       }
     } catch (Deadline.Exceeded e) {
       element(out, outcome, source, documentId, DeadLetter.STAGE_OCR, ErrorKind.TIMEOUT,
           e.getMessage() + "; OCR of pages " + current + "-" + last + " was not done (earlier pages were kept)",
           current, "OCR of pages " + current + "-" + last);
-    } catch (RuntimeException e) {
-      element(out, outcome, source, documentId, DeadLetter.STAGE_OCR, ErrorKind.DAMAGED,
-          "page " + current + " of " + pageCount + " is unreadable: " + describe(e), current,
+    } catch (Throwable e) {
+      FileFaults.rethrowIfNotPerFile(e);
+      element(out, outcome, source, documentId, DeadLetter.STAGE_OCR, FileFaults.kind(e, ErrorKind.DAMAGED),
+          "page " + current + " of " + pageCount + " is unreadable: " + FileFaults.describe(e), current,
           "OCR of pages " + current + "-" + last);
     }
   }
 
+  /**
+   * The text of pages {@code first..} into {@code texts}. A page whose text cannot be extracted
+   * gets a dead letter and no text; extraction goes on with the next page.
+   */
   private void collectText(String source, String documentId, PDDocument doc, int first, String[] texts,
       Deadline deadline, SplitOutput out, DocumentOutcome outcome) {
-    try {
-      new PageTextCollector(deadline).collect(doc, first, texts);
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof Deadline.Exceeded) {
-        throw (Deadline.Exceeded) e;
+    PageTextCollector collector = new PageTextCollector(deadline);
+    int from = 0;
+    while (from < texts.length) {
+      try {
+        collector.collect(doc, first, texts, from);
+        return;
+      } catch (Deadline.Exceeded e) {
+        throw e;
+      } catch (Throwable e) {
+        FileFaults.rethrowIfNotPerFile(e);
+        int failed = collector.current();
+        texts[failed] = null;
+        element(out, outcome, source, documentId, DeadLetter.STAGE_TEXT, FileFaults.kind(e, ErrorKind.TEXT_FAILED),
+            "text extraction failed: " + FileFaults.describe(e), first + failed, "text of page " + (first + failed));
+        from = failed + 1;
+        collector = new PageTextCollector(deadline);
       }
-      int done = 0;
-      while (done < texts.length && texts[done] != null) {
-        done++;
-      }
-      int failedPage = first + done;
-      element(out, outcome, source, documentId, DeadLetter.STAGE_TEXT, ErrorKind.TEXT_FAILED,
-          "text extraction stopped: " + describe(e), failedPage,
-          "text of pages " + failedPage + "-" + (first + texts.length - 1));
     }
   }
 
@@ -394,15 +432,14 @@ public final class PdfDocumentSplitter {
           hasText, readByOcr));
       outcome.pageImages++;
       return true;
-    } catch (OutOfMemoryError e) {
-      element(out, outcome, source, documentId, DeadLetter.STAGE_RENDER, ErrorKind.OUT_OF_MEMORY,
-          "rendering ran out of memory: " + e.getMessage(), pageNumber, element);
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof Deadline.Exceeded) {
-        throw (Deadline.Exceeded) e;
-      }
-      element(out, outcome, source, documentId, DeadLetter.STAGE_RENDER, ErrorKind.RENDER_FAILED, describe(e),
-          pageNumber, element);
+    } catch (Deadline.Exceeded e) {
+      throw e;
+    } catch (Throwable e) {
+      // the page's text is kept: only its thumbnail is lost
+      FileFaults.rethrowIfNotPerFile(e);
+      element(out, outcome, source, documentId, DeadLetter.STAGE_RENDER, FileFaults.kind(e, ErrorKind.RENDER_FAILED),
+          "the thumbnail could not be drawn (the page's text is kept): " + FileFaults.describe(e), pageNumber,
+          element);
     }
     return false;
   }
@@ -425,15 +462,12 @@ public final class PdfDocumentSplitter {
           element(out, outcome, source, documentId, DeadLetter.STAGE_IMAGES, kind, message, p, what);
         }
       });
-    } catch (OutOfMemoryError e) {
-      element(out, outcome, source, documentId, DeadLetter.STAGE_IMAGES, ErrorKind.OUT_OF_MEMORY,
-          "image extraction ran out of memory: " + e.getMessage(), pageNumber, element);
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof Deadline.Exceeded) {
-        throw (Deadline.Exceeded) e;
-      }
-      element(out, outcome, source, documentId, DeadLetter.STAGE_IMAGES, ErrorKind.IMAGE_FAILED, describe(e),
-          pageNumber, element);
+    } catch (Deadline.Exceeded e) {
+      throw e;
+    } catch (Throwable e) {
+      FileFaults.rethrowIfNotPerFile(e);
+      element(out, outcome, source, documentId, DeadLetter.STAGE_IMAGES, FileFaults.kind(e, ErrorKind.IMAGE_FAILED),
+          "image extraction failed: " + FileFaults.describe(e), pageNumber, element);
     }
   }
 
@@ -461,11 +495,7 @@ public final class PdfDocumentSplitter {
       IOException e) {
     // the elements were already emitted; say that cleanup failed
     element(out, outcome, source, documentId, DeadLetter.STAGE_OPEN, ErrorKind.IO_ERROR,
-        "closing the document failed: " + describe(e), 0, "document cleanup");
+        "closing the document failed: " + FileFaults.describe(e), 0, "document cleanup");
   }
 
-  private static String describe(Throwable e) {
-    String message = e.getMessage();
-    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-  }
 }

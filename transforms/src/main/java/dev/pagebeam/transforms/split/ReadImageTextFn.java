@@ -29,7 +29,14 @@ class ReadImageTextFn extends DoFn<PdfElement, PdfElement> {
 
   @ProcessElement
   public void process(@Element PdfElement e, MultiOutputReceiver out) {
-    ImageTextReader.Read read = reader.read(e);
+    ImageTextReader.Read read;
+    try {
+      read = reader.read(e);
+    } catch (Throwable t) {
+      // composing the image's text failed: the image goes on without text, and says why
+      FileFaults.rethrowIfNotPerFile(t);
+      read = new ImageTextReader.Read(e, false, t);
+    }
     if (e.getType() == ElementType.EMBEDDED_IMAGE && reader.readsImages()) {
       SplitCounters.ocrImages.inc();
       if (!read.element.hasText()) {
@@ -39,7 +46,9 @@ class ReadImageTextFn extends DoFn<PdfElement, PdfElement> {
     if (read.failure != null) {
       boolean timeout = read.failure instanceof OcrException && ((OcrException) read.failure).isTimeout();
       out.get(DEAD_LETTERS).output(DeadLetter.forElement(e.getSource(), e.getDocumentId(), DeadLetter.STAGE_OCR,
-          timeout ? ErrorKind.TIMEOUT : ErrorKind.OCR_FAILED, "OCR of the image failed: " + read.failure.getMessage(),
+          timeout ? ErrorKind.TIMEOUT : FileFaults.kind(read.failure, ErrorKind.OCR_FAILED),
+          "OCR of the image failed: " + (read.failure instanceof OcrException ? read.failure.getMessage()
+              : FileFaults.describe(read.failure)),
           e.getPage(), "page " + e.getPage() + " image " + e.getImageName() + " " + e.getId()));
       SplitCounters.deadLetters.inc();
     }

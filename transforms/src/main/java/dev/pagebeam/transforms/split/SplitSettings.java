@@ -19,7 +19,7 @@ public final class SplitSettings implements Serializable {
   public static final int DEFAULT_MAX_IMAGE_SIDE = 1024;
   public static final long DEFAULT_MAX_IMAGE_PIXELS = 25_000_000L;
   public static final int DEFAULT_MEMORY_PER_DOCUMENT_MB = 64;
-  public static final int DEFAULT_SECONDS_PER_DOCUMENT = 600;
+  public static final int DEFAULT_FILE_TIMEOUT_SECONDS = 300;
   public static final int DEFAULT_PAGES_PER_TASK = 64;
 
   private ModelLocation tokenizerModel = ModelLocation.bundled(ModelLocation.DEFAULT_MODEL);
@@ -33,7 +33,7 @@ public final class SplitSettings implements Serializable {
   private int maxImageSide = DEFAULT_MAX_IMAGE_SIDE;
   private long maxImagePixels = DEFAULT_MAX_IMAGE_PIXELS;
   private int memoryPerDocumentMb = DEFAULT_MEMORY_PER_DOCUMENT_MB;
-  private int secondsPerDocument = DEFAULT_SECONDS_PER_DOCUMENT;
+  private int fileTimeoutSeconds = DEFAULT_FILE_TIMEOUT_SECONDS;
   private int pagesPerTask = DEFAULT_PAGES_PER_TASK;
   private OcrSettings ocr = OcrSettings.defaults();
 
@@ -57,7 +57,7 @@ public final class SplitSettings implements Serializable {
     copy.maxImageSide = maxImageSide;
     copy.maxImagePixels = maxImagePixels;
     copy.memoryPerDocumentMb = memoryPerDocumentMb;
-    copy.secondsPerDocument = secondsPerDocument;
+    copy.fileTimeoutSeconds = fileTimeoutSeconds;
     copy.pagesPerTask = pagesPerTask;
     copy.ocr = ocr;
     change.accept(copy);
@@ -92,8 +92,8 @@ public final class SplitSettings implements Serializable {
     if (memoryPerDocumentMb < 1) {
       throw new IllegalArgumentException("--memoryPerDocumentMb=" + memoryPerDocumentMb + " must be at least 1");
     }
-    if (secondsPerDocument < 1) {
-      throw new IllegalArgumentException("--secondsPerDocument=" + secondsPerDocument + " must be at least 1");
+    if (fileTimeoutSeconds < 1) {
+      throw new IllegalArgumentException("--fileTimeoutSeconds=" + fileTimeoutSeconds + " must be at least 1");
     }
     if (pagesPerTask < 1) {
       throw new IllegalArgumentException("--pagesPerTask=" + pagesPerTask + " must be at least 1");
@@ -138,10 +138,10 @@ public final class SplitSettings implements Serializable {
     return with(s -> s.maxImagePixels = maxImagePixels);
   }
 
-  public SplitSettings withLimits(int memoryPerDocumentMb, int secondsPerDocument) {
+  public SplitSettings withLimits(int memoryPerDocumentMb, int fileTimeoutSeconds) {
     return with(s -> {
       s.memoryPerDocumentMb = memoryPerDocumentMb;
-      s.secondsPerDocument = secondsPerDocument;
+      s.fileTimeoutSeconds = fileTimeoutSeconds;
     });
   }
 
@@ -207,8 +207,8 @@ public final class SplitSettings implements Serializable {
   }
 
   /** Time limit of one document, or of each task of a document longer than {@link #pagesPerTask}. */
-  public int secondsPerDocument() {
-    return secondsPerDocument;
+  public int fileTimeoutSeconds() {
+    return fileTimeoutSeconds;
   }
 
   public int pagesPerTask() {
@@ -229,6 +229,6 @@ public final class SplitSettings implements Serializable {
     return "SplitSettings{model=" + tokenizerModel + ", text=" + text + ", maxTokens=" + maxTokens + ", overlap="
         + overlapTokens + ", pageImages=" + pageImages + "@" + thumbnailSide + "px, embeddedImages=" + embeddedImages
         + " [" + minImageSize + ".." + maxImageSide + "px, <=" + maxImagePixels + " px], memory="
-        + memoryPerDocumentMb + "MB, time=" + secondsPerDocument + "s, pagesPerTask=" + pagesPerTask + ", " + ocr + "}";
+        + memoryPerDocumentMb + "MB, time=" + fileTimeoutSeconds + "s, pagesPerTask=" + pagesPerTask + ", " + ocr + "}";
   }
 }

@@ -164,7 +164,7 @@ class PdfDocumentSplitterTest {
     Collected c = Collected.split("slow.pdf", pdf, DEFAULTS.withLimits(64, 1));
     assertThat(c.deadLetters).singleElement().satisfies(d -> {
       assertThat(d.getErrorKind()).isEqualTo(ErrorKind.TIMEOUT);
-      assertThat(d.getMessage()).contains("--secondsPerDocument");
+      assertThat(d.getMessage()).contains("--fileTimeoutSeconds");
       assertThat(d.getElement()).matches("pages [1-3]-3");
       assertThat(d.getFile()).isEqualTo("slow.pdf");
     });
