@@ -39,7 +39,7 @@ summary="$(PAGEBEAM_NO_BUILD=1 bin/pagebeam ingest | grep '^SUMMARY ')"
 echo "$summary"
 samples=$(ls samples/*.pdf | wc -l)
 python3 - "$summary" "$samples" <<'PY'
-import json, sys
+import glob, json, sys
 s = json.loads(sys.argv[1][len("SUMMARY "):])
 samples = int(sys.argv[2])
 problems = []
@@ -47,8 +47,14 @@ if s["files_ok"] != samples:
     problems.append(f"files_ok={s['files_ok']} but there are {samples} sample PDFs")
 if s["page_images"] != s["pages"]:
     problems.append(f"page_images={s['page_images']} != pages={s['pages']}")
-if s["files_seen"] != s["files_ok"] + s["files_failed"]:
-    problems.append("files_seen != files_ok + files_failed")
+# the ledger, written by another route than the counters, must say the same
+ledger = [json.loads(l) for f in glob.glob("pagebeam-out/ledger/*.jsonl") for l in open(f) if l.strip()]
+if len(ledger) != samples:
+    problems.append(f"the ledger has {len(ledger)} lines for {samples} sample PDFs")
+if sum(1 for l in ledger if l["status"] == "indexed") != s["files_ok"]:
+    problems.append("files_ok differs from the ledger's indexed lines")
+if sum(l["vectors"] for l in ledger) != s["vectors_written"]:
+    problems.append("vectors_written differs from the ledger's sum")
 if s["dimension"] != 384:
     problems.append(f"dimension={s['dimension']}, expected 384 for the default model")
 # the default model is text-only: images are embedded by their OCR text and caption

@@ -9,7 +9,8 @@
 #   runner-configs/flink/local-cluster.sh status   the processes and what the JobManager reports
 #   runner-configs/flink/local-cluster.sh env      print FLINK_MASTER, FLINK_WEB and the PIDs again
 #   runner-configs/flink/local-cluster.sh start-taskmanager N   start TaskManager N again (after it died)
-# Environment: JAVA_HOME (default: java on PATH), FLINK_TASKMANAGERS (2), FLINK_SLOTS (2 per TaskManager).
+# Environment: JAVA_HOME (default: java on PATH), FLINK_TASKMANAGERS (2), FLINK_SLOTS (2 per TaskManager),
+#              FLINK_TM_MEMORY (3072m: each TaskManager's process size, heap and native memory included).
 set -euo pipefail
 
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -53,7 +54,11 @@ write_conf() { # dir, extra lines...
   local dir="$1"; shift
   mkdir -p "$dir"
   cp "$HERE/conf/log4j.properties" "$dir/log4j.properties"
-  { cat "$HERE/conf/config.yaml"; printf '%s\n' "$@"; } > "$dir/config.yaml"
+  # FLINK_TM_MEMORY replaces the TaskManagers' process size (the heap is Flink's share of it)
+  local size='&'
+  [[ -n "${FLINK_TM_MEMORY:-}" ]] && size="taskmanager.memory.process.size: $FLINK_TM_MEMORY"
+  { sed "s/^taskmanager.memory.process.size: .*/$size/" "$HERE/conf/config.yaml"; printf '%s\n' "$@"; } \
+      > "$dir/config.yaml"
 }
 
 # The JVM flags and dynamic -D settings Flink computes from the memory configuration.

@@ -285,9 +285,15 @@ final class Ledger extends PTransform<PBegin, PDone> {
     }
   }
 
-  /** A file's ledger line, and files_without_content. */
+  /**
+   * A file's ledger line; and SUMMARY's files_ok (indexed, or split with --encode=false),
+   * files_failed and files_without_content, counted here from the lines themselves so that the
+   * SUMMARY says what the ledger says.
+   */
   static final class LineFn extends DoFn<KV<String, Counts>, String> {
     private static final Counter WITHOUT_CONTENT = Metrics.counter(SplitCounters.NAMESPACE, FILES_WITHOUT_CONTENT);
+    private static final Counter FILES_OK = Metrics.counter(SplitCounters.NAMESPACE, SplitCounters.FILES_OK);
+    private static final Counter FILES_FAILED = Metrics.counter(SplitCounters.NAMESPACE, SplitCounters.FILES_FAILED);
     private final Run run;
 
     LineFn(Run run) {
@@ -298,9 +304,7 @@ final class Ledger extends PTransform<PBegin, PDone> {
     public void process(@Element KV<String, Counts> file, OutputReceiver<String> out) {
       Counts c = file.getValue();
       String status = status(c, run);
-      if (status.equals(NO_CONTENT)) {
-        WITHOUT_CONTENT.inc();
-      }
+      (status.equals(NO_CONTENT) ? WITHOUT_CONTENT : status.equals(FAILED) ? FILES_FAILED : FILES_OK).inc();
       ObjectNode n = Json.MAPPER.createObjectNode();
       n.put("source", file.getKey());
       if (c.documentId != null) {

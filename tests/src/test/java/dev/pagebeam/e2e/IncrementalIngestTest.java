@@ -71,6 +71,7 @@ class IncrementalIngestTest {
         .containsEntry("ticket-4821-export-hangs.pdf", "unchanged")
         .containsEntry("scanned-delivery-note.pdf", "unchanged")
         .hasSize(6);
+    second.assertSummaryAgreesWithLedger();
 
     // what the collection must hold: what a fresh, full ingest of the same folder writes elsewhere
     String freshCollection = TestServers.uniqueCollection("fresh");

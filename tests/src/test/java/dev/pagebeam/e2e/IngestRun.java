@@ -76,6 +76,47 @@ final class IngestRun {
     return jsonLines(output.resolve("vectors"));
   }
 
+  List<JsonNode> ledger() throws IOException {
+    return jsonLines(output.resolve("ledger"));
+  }
+
+  /**
+   * SUMMARY's figures against the same figures summed from the ledger's lines, which are made by
+   * another route (a per-file combine of the split's reports, the elements and the records sent to
+   * the sink; files_seen is counted where files are matched): a file lost or counted twice on
+   * either route shows here. Returns the ledger for further checks.
+   */
+  List<JsonNode> assertSummaryAgreesWithLedger() throws IOException {
+    List<JsonNode> ledger = ledger();
+    java.util.Map<String, Long> byStatus = new java.util.HashMap<>();
+    long pages = 0;
+    long chunks = 0;
+    long ocrPages = 0;
+    long vectors = 0;
+    for (JsonNode line : ledger) {
+      byStatus.merge(line.get("status").asText(), 1L, Long::sum);
+      pages += line.path("pages").asLong();
+      chunks += line.path("text_chunks").asLong();
+      ocrPages += line.path("ocr_pages").asLong();
+      // an unchanged document's line gives the vectors it kept from an earlier run
+      vectors += line.get("status").asText().equals("unchanged") ? 0 : line.path("vectors").asLong();
+    }
+    long skipped = byStatus.getOrDefault("unchanged", 0L);
+    long removed = byStatus.getOrDefault("removed", 0L);
+    assertThat(count("files_seen")).as("files_seen vs ledger lines").isEqualTo(ledger.size() - removed);
+    assertThat(count("documents_skipped")).as("documents_skipped vs 'unchanged' lines").isEqualTo(skipped);
+    assertThat(count("files_ok")).as("files_ok vs 'indexed' and 'not_encoded' lines")
+        .isEqualTo(byStatus.getOrDefault("indexed", 0L) + byStatus.getOrDefault("not_encoded", 0L));
+    assertThat(count("files_failed")).as("files_failed vs 'failed' lines").isEqualTo(byStatus.getOrDefault("failed", 0L));
+    assertThat(count("files_without_content")).as("files_without_content vs 'no_searchable_content' lines")
+        .isEqualTo(byStatus.getOrDefault("no_searchable_content", 0L));
+    assertThat(count("pages")).as("pages vs the ledger's").isEqualTo(pages);
+    assertThat(count("text_chunks")).as("text_chunks vs the ledger's").isEqualTo(chunks);
+    assertThat(count("ocr_pages")).as("ocr_pages vs the ledger's").isEqualTo(ocrPages);
+    assertThat(count("vectors_written")).as("vectors_written vs the ledger's").isEqualTo(vectors);
+    return ledger;
+  }
+
   static List<JsonNode> jsonLines(Path dir) throws IOException {
     List<JsonNode> nodes = new ArrayList<>();
     if (!Files.isDirectory(dir)) {

@@ -115,6 +115,7 @@ class LedgerTest {
     assertThat(ledger.get("locked.pdf").get("reason").asText()).startsWith("ENCRYPTED");
     assertThat(run.count("files_without_content")).isEqualTo(1);
     assertThat(run.count("files_failed")).isEqualTo(3);
+    run.assertSummaryAgreesWithLedger();
   }
 
   @Test

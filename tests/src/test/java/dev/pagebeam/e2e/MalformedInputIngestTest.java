@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each kind of bad input, run through the real ingest command next to a good file: the run
- * finishes with exit 0, the bad file ends as a dead letter naming the file and the reason, and
- * files_seen == files_ok + files_failed. (The JVM heap is capped at 1 GB for this module.)
+ * finishes with exit 0, the bad file ends as a dead letter naming the file and the reason, the
+ * ledger has one line for each of the two files, and SUMMARY says what the ledger says. (The JVM
+ * heap is capped at 1 GB for this module.)
  */
 class MalformedInputIngestTest {
   @TempDir Path in;
@@ -31,7 +32,8 @@ class MalformedInputIngestTest {
         "--writeElements=true");
     assertThat(run.exitCode).as("stderr: %s", run.stderr).isZero();
     assertThat(run.count("files_seen")).isEqualTo(2);
-    assertThat(run.count("files_seen")).isEqualTo(run.count("files_ok") + run.count("files_failed"));
+    assertThat(run.assertSummaryAgreesWithLedger()).extracting(l -> Path.of(l.get("source").asText()).getFileName()
+        .toString()).containsExactlyInAnyOrder("good.pdf", badName);
     assertThat(run.elements()).anySatisfy(e -> assertThat(e.get("source").asText()).endsWith("good.pdf"));
     return run;
   }
@@ -138,6 +140,7 @@ class MalformedInputIngestTest {
     assertThat(run.count("vectors_written")).isEqualTo(run.count("text_chunks")).isGreaterThan(0);
     assertThat(run.count("files_failed")).isEqualTo(4);
     assertThat(run.count("files_ok")).isEqualTo(3);
+    assertThat(run.assertSummaryAgreesWithLedger()).hasSize(7);
     assertThat(run.deadLetters().stream().filter(d -> !d.has("element")).map(d -> d.get("file").asText()
         .replaceAll(".*/", "")).collect(Collectors.toSet()))
         .containsExactlyInAnyOrder("notes.pdf", "truncated.pdf", "locked.pdf", "empty.pdf");

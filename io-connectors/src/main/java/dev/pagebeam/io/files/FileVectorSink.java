@@ -21,6 +21,7 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -154,11 +155,15 @@ public final class FileVectorSink {
               .withOutputTags(CheckDimensionFn.OK, TupleTagList.of(CheckDimensionFn.FAILURES)));
       PCollection<String> lines = checked.get(CheckDimensionFn.OK).apply("ToJson", ParDo.of(new ToJsonFn()));
       if (carried != null) {
-        lines = org.apache.beam.sdk.values.PCollectionList.of(lines).and(carried)
+        // carried lines are written again but are not this run's vectors
+        lines = org.apache.beam.sdk.values.PCollectionList.of(lines)
+            .and(carried.apply("NotThisRunsVectors", ParDo.of(new UncountCarriedFn())))
             .apply("WithCarriedLines", org.apache.beam.sdk.transforms.Flatten.pCollections());
       }
       lines.apply("WriteJsonLines", TextIO.write().to(vectorsDir(dir).resolve("vectors",
-              StandardResolveOptions.RESOLVE_FILE).toString()).withSuffix(".jsonl"));
+              StandardResolveOptions.RESOLVE_FILE).toString()).withSuffix(".jsonl").withOutputFilenames())
+          .getPerDestinationOutputFilenames()
+          .apply("CountWrittenLines", ParDo.of(new CountWrittenLinesFn()));
       return checked.get(CheckDimensionFn.FAILURES).setCoder(SinkFailure.FailureCoder.of());
     }
   }
@@ -167,7 +172,33 @@ public final class FileVectorSink {
     @ProcessElement
     public void process(@Element VectorRecord r, OutputReceiver<String> out) {
       out.output(toJson(r));
-      SinkCounters.vectorsWritten.inc();
+    }
+  }
+
+  /** Takes carried lines off vectors_written, which counts every line of the written shards. */
+  private static final class UncountCarriedFn extends DoFn<String, String> {
+    @ProcessElement
+    public void process(@Element String line, OutputReceiver<String> out) {
+      SinkCounters.vectorsWritten.dec();
+      out.output(line);
+    }
+  }
+
+  /**
+   * vectors_written of the file sink: the lines of each shard once TextIO has written and renamed
+   * it, read back from the file system, so the count is of what is on disk.
+   */
+  private static final class CountWrittenLinesFn extends DoFn<KV<Object, String>, Void> {
+    @ProcessElement
+    public void process(@Element KV<Object, String> shard) throws IOException {
+      long lines = 0;
+      try (InputStream in = new java.io.BufferedInputStream(
+          Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(shard.getValue(), false))), 1 << 16)) {
+        for (int b = in.read(); b >= 0; b = in.read()) {
+          lines += b == '\n' ? 1 : 0;
+        }
+      }
+      SinkCounters.vectorsWritten.inc(lines);
     }
   }
 }

@@ -41,7 +41,6 @@ class ExtractPdfPagesFn extends DoFn<MatchResult.Metadata, PageText> {
       }
     }, sink, SplitOutputs.tasks(out), (failure, to) -> failure.ofFile(source, to));
     out.get(SplitOutputs.REPORTS).output(DocumentReport.of(source, outcome.documentId, true, outcome));
-    (outcome.failed ? SplitCounters.filesFailed : SplitCounters.filesOk).inc();
     SplitOutputs.count(outcome);
     if (outcome.tasks > 0) {
       LOG.debug("{}: {} pages, split into {} tasks", source, outcome.pageCount, outcome.tasks);

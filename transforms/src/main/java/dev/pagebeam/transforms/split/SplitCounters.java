@@ -7,7 +7,9 @@ import org.apache.beam.sdk.metrics.Metrics;
 public final class SplitCounters {
   public static final String NAMESPACE = "pagebeam";
   public static final String FILES_SEEN = "files_seen";
+  /** Counted by the ledger, from how each file ended (indexed or split), not here. */
   public static final String FILES_OK = "files_ok";
+  /** Counted by the ledger: files whose ledger line says failed. */
   public static final String FILES_FAILED = "files_failed";
   public static final String PAGES = "pages";
   public static final String PAGES_WITHOUT_TEXT = "pages_without_text";
@@ -20,8 +22,6 @@ public final class SplitCounters {
   public static final String IMAGES_WITHOUT_TEXT = "images_without_text";
 
   static final Counter filesSeen = Metrics.counter(NAMESPACE, FILES_SEEN);
-  static final Counter filesOk = Metrics.counter(NAMESPACE, FILES_OK);
-  static final Counter filesFailed = Metrics.counter(NAMESPACE, FILES_FAILED);
   static final Counter pages = Metrics.counter(NAMESPACE, PAGES);
   static final Counter pagesWithoutText = Metrics.counter(NAMESPACE, PAGES_WITHOUT_TEXT);
   static final Counter textChunks = Metrics.counter(NAMESPACE, TEXT_CHUNKS);

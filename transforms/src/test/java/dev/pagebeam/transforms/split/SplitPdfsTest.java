@@ -78,13 +78,27 @@ class SplitPdfsTest {
       return null;
     });
 
+    // one file report per file; the two that are not PDFs failed as a whole
+    PAssert.that(out.reports()).satisfies(reports -> {
+      Map<String, String> byFile = new HashMap<>();
+      reports.forEach(r -> {
+        if (r.isFileReport()) {
+          assertThat(byFile.put(r.source().substring(r.source().lastIndexOf('/') + 1),
+              String.valueOf(r.failure()))).as("one file report per file").isNull();
+        }
+      });
+      assertThat(byFile).containsOnlyKeys("report.pdf", "images.pdf", "readme.pdf", "empty.pdf");
+      assertThat(byFile.get("report.pdf")).isEqualTo("null");
+      assertThat(byFile.get("images.pdf")).isEqualTo("null");
+      assertThat(byFile.get("readme.pdf")).startsWith("NOT_A_PDF");
+      assertThat(byFile.get("empty.pdf")).startsWith("EMPTY_FILE");
+      return null;
+    });
+
     PipelineResult result = p.run();
     result.waitUntilFinish();
     Map<String, Long> c = counters(result);
     assertThat(c.get("files_seen")).isEqualTo(4);
-    assertThat(c.get("files_ok")).isEqualTo(2);
-    assertThat(c.get("files_failed")).isEqualTo(2);
-    assertThat(c.get("files_seen")).isEqualTo(c.get("files_ok") + c.get("files_failed"));
     assertThat(c.get("pages")).isEqualTo(5);
     assertThat(c.get("page_images")).isEqualTo(5);
     assertThat(c.get("embedded_images")).isEqualTo(3);
