@@ -42,6 +42,7 @@ import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import dev.pagebeam.transforms.split.TimeLimitedCalls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,7 +179,7 @@ final class FileIncremental {
    * by source.
    */
   static Checked check(PBegin begin, PCollection<MatchResult.Metadata> files, String dir, boolean previous,
-      String fingerprint, boolean prune) {
+      String fingerprint, boolean prune, int hashSeconds) {
     TupleTag<MatchResult.Metadata> inInput = new TupleTag<>();
     TupleTag<ManifestEntry> inManifest = new TupleTag<>();
     PCollection<KV<String, MatchResult.Metadata>> input = files
@@ -189,7 +190,7 @@ final class FileIncremental {
     PCollection<KV<String, ManifestEntry>> manifest = readManifest(begin, dir, previous);
     PCollectionTuple t = KeyedPCollectionTuple.of(inInput, input).and(inManifest, manifest)
         .apply("MatchPreviousManifest", CoGroupByKey.create())
-        .apply("CheckPreviousManifest", ParDo.of(new CheckFn(fingerprint, prune, inInput, inManifest))
+        .apply("CheckPreviousManifest", ParDo.of(new CheckFn(fingerprint, prune, inInput, inManifest, hashSeconds))
             .withOutputTags(Checked.TO_SPLIT, TupleTagList.of(Checked.LEDGER_LINES).and(Checked.KEPT)
                 .and(Checked.DROPPED)));
     t.get(Checked.TO_SPLIT).setCoder(files.getCoder());
@@ -217,13 +218,28 @@ final class FileIncremental {
     private final boolean prune;
     private final TupleTag<MatchResult.Metadata> inInput;
     private final TupleTag<ManifestEntry> inManifest;
+    private final int hashSeconds;
+    private transient TimeLimitedCalls reads;
 
     CheckFn(String fingerprint, boolean prune, TupleTag<MatchResult.Metadata> inInput,
-        TupleTag<ManifestEntry> inManifest) {
+        TupleTag<ManifestEntry> inManifest, int hashSeconds) {
       this.fingerprint = fingerprint;
       this.prune = prune;
       this.inInput = inInput;
       this.inManifest = inManifest;
+      this.hashSeconds = hashSeconds;
+    }
+
+    @Setup
+    public void setup() {
+      reads = new TimeLimitedCalls("HashFiles");
+    }
+
+    @Teardown
+    public void teardown() {
+      if (reads != null) {
+        reads.close();
+      }
     }
 
     @ProcessElement
@@ -254,7 +270,7 @@ final class FileIncremental {
       }
       String hash = null;
       try {
-        hash = Incremental.sha256(file);
+        hash = Incremental.sha256(file, reads, hashSeconds);
       } catch (IOException unreadable) {
         // the split reads it again and makes the dead letter that says why
       }

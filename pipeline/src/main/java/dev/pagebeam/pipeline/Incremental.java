@@ -6,6 +6,7 @@ import dev.pagebeam.io.store.RetryPolicy;
 import dev.pagebeam.io.store.StoreConnector;
 import dev.pagebeam.io.store.VectorStore;
 import dev.pagebeam.transforms.split.ElementIds;
+import dev.pagebeam.transforms.split.TimeLimitedCalls;
 import dev.pagebeam.transforms.split.SplitCounters;
 import dev.pagebeam.transforms.split.SplitSettings;
 import java.io.IOException;
@@ -91,12 +92,12 @@ final class Incremental {
 
   /** Drops unchanged files (their ledger lines say so) and clears the old records of changed ones. */
   static Checked check(PCollection<MatchResult.Metadata> files, StoreConnector store, String fingerprint,
-      boolean full, boolean newCollection, RetryPolicy retry) {
+      boolean full, boolean newCollection, RetryPolicy retry, int hashSeconds) {
     PCollectionTuple t = files
         .apply("KeyForLookup", WithKeys.of((MatchResult.Metadata m) -> Math.floorMod(m.resourceId().toString()
             .hashCode(), 16)).withKeyType(TypeDescriptors.integers()))
         .apply("LookupBatches", GroupIntoBatches.ofSize(LOOKUP_BATCH))
-        .apply("CheckManifest", ParDo.of(new CheckFn(store, fingerprint, full, newCollection, retry))
+        .apply("CheckManifest", ParDo.of(new CheckFn(store, fingerprint, full, newCollection, retry, hashSeconds))
             .withOutputTags(Checked.TO_SPLIT, TupleTagList.of(Checked.LEDGER_LINES)));
     t.get(Checked.TO_SPLIT).setCoder(files.getCoder());
     return new Checked(t);
@@ -108,19 +109,24 @@ final class Incremental {
     private final boolean full;
     private final boolean newCollection;
     private final RetryPolicy retry;
+    private final int hashSeconds;
     private transient VectorStore store;
+    private transient TimeLimitedCalls reads;
 
-    CheckFn(StoreConnector connector, String fingerprint, boolean full, boolean newCollection, RetryPolicy retry) {
+    CheckFn(StoreConnector connector, String fingerprint, boolean full, boolean newCollection, RetryPolicy retry,
+        int hashSeconds) {
       this.connector = connector;
       this.fingerprint = fingerprint;
       this.full = full;
       this.newCollection = newCollection;
       this.retry = retry;
+      this.hashSeconds = hashSeconds;
     }
 
     @Setup
     public void setup() throws IOException {
       store = connector.open();
+      reads = new TimeLimitedCalls("HashFiles");
     }
 
     @ProcessElement
@@ -149,7 +155,7 @@ final class Incremental {
         }
         String hash;
         try {
-          hash = sha256(m);
+          hash = sha256(m, reads, hashSeconds);
         } catch (IOException unreadable) {
           // the split reads it again and makes the dead letter that says why
           UPDATED.inc();
@@ -181,6 +187,24 @@ final class Incremental {
       if (store != null) {
         store.close();
       }
+      if (reads != null) {
+        reads.close();
+      }
+    }
+  }
+
+  /**
+   * {@link #sha256(MatchResult.Metadata)} within {@code seconds}: a file whose read hangs (a hung
+   * mount) or fails is an IOException here, and the split, which reads it under the same limit, makes
+   * its dead letter.
+   */
+  static String sha256(MatchResult.Metadata m, TimeLimitedCalls reads, int seconds) throws IOException {
+    try {
+      return reads.call(() -> sha256(m), seconds);
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("hashing " + m.resourceId() + " " + e.getMessage(), e);
     }
   }
 

@@ -314,14 +314,14 @@ public final class IngestJob {
     PCollection<String> carried = null;
     if (incremental && fileSink) {
       FileIncremental.Checked checked = FileIncremental.check(pipeline.begin(), files, target.directory(),
-          filePrevious, fingerprint, options.getPrune());
+          filePrevious, fingerprint, options.getPrune(), options.getFileTimeoutSeconds());
       toSplit = checked.toSplit;
       incrementalLines.add(checked.ledgerLines);
       carried = FileIncremental.carried(pipeline.begin(), target.directory(), filePrevious, checked.dropped, out);
       manifest = FileIncremental.writeManifest(target.directory(), checked.kept);
     } else if (incremental) {
       Incremental.Checked checked = Incremental.check(files, store, fingerprint, options.getFull(), newCollection,
-          retry);
+          retry, options.getFileTimeoutSeconds());
       toSplit = checked.toSplit;
       incrementalLines.add(checked.ledgerLines);
       if (options.getPrune()) {

@@ -179,7 +179,8 @@ final class Ledger extends PTransform<PBegin, PDone> {
     static final int VECTORS = 8;
     static final int SINK_FAILURES = 9;
     static final int DEAD_LETTERS = 10;
-    static final int SIZE = 11;
+    static final int SPLIT_MILLIS = 11;
+    static final int SIZE = 12;
 
     final long[] n = new long[SIZE];
     String documentId;
@@ -193,6 +194,7 @@ final class Ledger extends PTransform<PBegin, PDone> {
       c.n[PAGES] = r.pages();
       c.n[PAGES_WITHOUT_TEXT] = r.pagesWithoutText();
       c.n[OCR_PAGES] = r.ocrPages();
+      c.n[SPLIT_MILLIS] = r.millis();
       c.documentId = r.documentId();
       c.failure = r.failure();
       return KV.of(r.source(), c);
@@ -321,6 +323,7 @@ final class Ledger extends PTransform<PBegin, PDone> {
       n.put("vectors", c.vectorsWritten());
       n.put("sink_failures", c.n[Counts.SINK_FAILURES]);
       n.put("dead_letters", c.n[Counts.DEAD_LETTERS]);
+      n.put("split_seconds", c.n[Counts.SPLIT_MILLIS] / 1000.0);
       String reason = reason(c, status, run);
       if (reason != null) {
         n.put("reason", reason);

@@ -10,6 +10,8 @@ public final class DocumentOutcome {
   int embeddedImages;
   int deadLetters;
   int ocrPages;
+  /** Wall time of the call, set by {@link FileTaskRunner}. */
+  long millis;
   boolean failed;
   /** "KIND: message" of the whole-file dead letter when {@link #failed}. */
   String failure;
@@ -50,6 +52,11 @@ public final class DocumentOutcome {
   /** Pages read by OCR in this call. */
   public int ocrPages() {
     return ocrPages;
+  }
+
+  /** Wall time of the call in milliseconds (0 when it did not run under a {@link FileTaskRunner}). */
+  public long millis() {
+    return millis;
   }
 
   /** True when the file as a whole failed (it has a whole-file dead letter). */

@@ -12,6 +12,7 @@ import org.apache.beam.sdk.coders.DefaultCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
  * What one call of the splitter did with a file (the whole file, a page range or an OCR task):
@@ -29,21 +30,23 @@ public final class DocumentReport implements Serializable {
   private final int pages;
   private final int pagesWithoutText;
   private final int ocrPages;
+  private final long millis;
   private final String failure;
 
   public DocumentReport(String source, String documentId, boolean fileReport, int pages, int pagesWithoutText,
-      int ocrPages, String failure) {
+      int ocrPages, long millis, String failure) {
     this.source = Objects.requireNonNull(source);
     this.documentId = documentId;
     this.fileReport = fileReport;
     this.pages = pages;
     this.pagesWithoutText = pagesWithoutText;
     this.ocrPages = ocrPages;
+    this.millis = millis;
     this.failure = failure;
   }
 
   static DocumentReport of(String source, String documentId, boolean fileReport, DocumentOutcome o) {
-    return new DocumentReport(source, documentId, fileReport, o.pages, o.pagesWithoutText, o.ocrPages,
+    return new DocumentReport(source, documentId, fileReport, o.pages, o.pagesWithoutText, o.ocrPages, o.millis,
         o.failed ? o.failure : null);
   }
 
@@ -73,6 +76,11 @@ public final class DocumentReport implements Serializable {
     return ocrPages;
   }
 
+  /** Wall time of the split call this report is of, in milliseconds. */
+  public long millis() {
+    return millis;
+  }
+
   /** Why the file as a whole could not be split ("ENCRYPTED: ..."), or null. */
   public String failure() {
     return failure;
@@ -85,7 +93,7 @@ public final class DocumentReport implements Serializable {
     }
     DocumentReport r = (DocumentReport) o;
     return fileReport == r.fileReport && pages == r.pages && pagesWithoutText == r.pagesWithoutText
-        && ocrPages == r.ocrPages && source.equals(r.source) && Objects.equals(documentId, r.documentId)
+        && ocrPages == r.ocrPages && millis == r.millis && source.equals(r.source) && Objects.equals(documentId, r.documentId)
         && Objects.equals(failure, r.failure);
   }
 
@@ -117,13 +125,14 @@ public final class DocumentReport implements Serializable {
       INT.encode(r.pages, out);
       INT.encode(r.pagesWithoutText, out);
       INT.encode(r.ocrPages, out);
+      VarLongCoder.of().encode(r.millis, out);
       NULLABLE.encode(r.failure, out);
     }
 
     @Override
     public DocumentReport decode(InputStream in) throws IOException {
       return new DocumentReport(STRING.decode(in), NULLABLE.decode(in), BooleanCoder.of().decode(in), INT.decode(in),
-          INT.decode(in), INT.decode(in), NULLABLE.decode(in));
+          INT.decode(in), INT.decode(in), VarLongCoder.of().decode(in), NULLABLE.decode(in));
     }
 
     @Override

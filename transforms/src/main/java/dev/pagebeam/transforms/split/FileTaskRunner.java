@@ -124,8 +124,10 @@ final class FileTaskRunner implements AutoCloseable {
     long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     Relay relay = new Relay(out, tasks);
     boolean returned = false;
+    long start = System.nanoTime();
     try {
       DocumentOutcome outcome = await(handoff, thread, deadline, limit, relay, out, onFailure);
+      outcome.millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       returned = true;
       return outcome;
     } finally {

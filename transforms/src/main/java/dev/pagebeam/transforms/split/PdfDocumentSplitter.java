@@ -229,10 +229,15 @@ public final class PdfDocumentSplitter {
   private int pageCount(PDDocument doc, String source, String documentId, String task, SplitOutput out,
       DocumentOutcome outcome) {
     try {
-      int pageCount = doc.getNumberOfPages();
+      int claimed = doc.getNumberOfPages();
+      int pageCount = reachablePages(doc, claimed);
       if (pageCount == 0) {
         fail(out, outcome, source, documentId, task, ErrorKind.NO_PAGES,
             "the document has no pages (its page tree is empty or lost)");
+      } else if (pageCount < claimed && task == null) {
+        element(out, outcome, source, documentId, DeadLetter.STAGE_OPEN, ErrorKind.DAMAGED, "the page tree claims "
+            + claimed + " pages but only the first " + pageCount + " can be reached; the others were not read",
+            pageCount + 1, "pages " + (pageCount + 1) + "-" + claimed);
       }
       return pageCount;
     } catch (Throwable e) {
@@ -240,6 +245,43 @@ public final class PdfDocumentSplitter {
       fail(out, outcome, source, documentId, task, FileFaults.kind(e, ErrorKind.DAMAGED),
           "the page tree is unreadable: " + FileFaults.describe(e));
       return -1;
+    }
+  }
+
+  /**
+   * The pages that can be reached, at most {@code claimed}. The page tree's /Count may lie (a
+   * million pages claimed, one present) and its Kids may loop back: planning tasks for pages that
+   * are not there would multiply one small hostile file into thousands of tasks.
+   */
+  private static int reachablePages(PDDocument doc, int claimed) {
+    if (claimed == 0) {
+      return 0;
+    }
+    try {
+      doc.getPage(claimed - 1);
+      return claimed;
+    } catch (RuntimeException lastIsMissing) {
+      int reached = 0;
+      try {
+        for (PDPage ignored : doc.getPages()) {
+          if (++reached == claimed) {
+            break;
+          }
+        }
+        return reached;
+      } catch (RuntimeException treeLoops) {
+        // walk page by page until the first one that cannot be reached
+        reached = 0;
+        try {
+          while (reached < claimed) {
+            doc.getPage(reached);
+            reached++;
+          }
+        } catch (RuntimeException unreachable) {
+          // the pages before it are the document
+        }
+        return reached;
+      }
     }
   }
 
