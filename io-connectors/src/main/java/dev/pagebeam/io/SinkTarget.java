@@ -1,6 +1,5 @@
 package dev.pagebeam.io;
 
-import dev.pagebeam.io.chroma.ChromaConnector;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -82,10 +81,6 @@ public final class SinkTarget implements Serializable {
 
   public String collection() {
     return collection;
-  }
-
-  public ChromaConnector chroma(String tenant, String database) {
-    return new ChromaConnector(host, port, tenant, database, collection);
   }
 
   @Override

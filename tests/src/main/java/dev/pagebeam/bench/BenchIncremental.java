@@ -2,7 +2,7 @@ package dev.pagebeam.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pagebeam.pipeline.PagebeamCli;
+import dev.pagebeam.pipeline.cli.PagebeamCli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

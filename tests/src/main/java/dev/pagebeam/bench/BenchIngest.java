@@ -2,14 +2,14 @@ package dev.pagebeam.bench;
 
 import dev.pagebeam.io.VectorRecord;
 import dev.pagebeam.io.files.FileVectorSink;
-import dev.pagebeam.pipeline.IngestJob;
+import dev.pagebeam.pipeline.ingest.IngestJob;
 import dev.pagebeam.transforms.encode.EmbeddedElement;
 import dev.pagebeam.transforms.encode.EncodePdfElements;
 import dev.pagebeam.transforms.encode.EncodeSettings;
 import dev.pagebeam.transforms.model.DeviceRequest;
 import dev.pagebeam.transforms.model.ModelLocation;
 import dev.pagebeam.transforms.model.ModelSpec;
-import dev.pagebeam.transforms.split.PdfElement;
+import dev.pagebeam.transforms.elements.PdfElement;
 import dev.pagebeam.transforms.split.SplitPdfs;
 import dev.pagebeam.transforms.split.SplitSettings;
 import java.io.BufferedReader;
@@ -101,7 +101,7 @@ public final class BenchIngest {
       double splitSeconds = (System.nanoTime() - t0) / 1e9;
       List<PdfElement> elements = new ArrayList<>(ELEMENTS);
       ELEMENTS.clear();
-      long pages = elements.stream().filter(e -> e.getType() == dev.pagebeam.transforms.split.ElementType.PAGE_IMAGE)
+      long pages = elements.stream().filter(e -> e.getType() == dev.pagebeam.transforms.elements.ElementType.PAGE_IMAGE)
           .count();
 
       ModelSpec model = new ModelSpec(ModelLocation.bundled(ModelLocation.DEFAULT_MODEL), DeviceRequest.parse("cpu"),
@@ -190,8 +190,8 @@ public final class BenchIngest {
   static final class PagebeamDefaults {
     private PagebeamDefaults() {}
 
-    static dev.pagebeam.pipeline.PagebeamOptions options() {
-      return PipelineOptionsFactory.as(dev.pagebeam.pipeline.PagebeamOptions.class);
+    static dev.pagebeam.pipeline.options.PagebeamOptions options() {
+      return PipelineOptionsFactory.as(dev.pagebeam.pipeline.options.PagebeamOptions.class);
     }
   }
 

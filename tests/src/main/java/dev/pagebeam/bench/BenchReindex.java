@@ -6,7 +6,7 @@ import dev.pagebeam.io.chroma.ChromaConnector;
 import dev.pagebeam.io.milvus.MilvusConnector;
 import dev.pagebeam.io.store.StoreConnector;
 import dev.pagebeam.io.store.VectorStore;
-import dev.pagebeam.pipeline.PagebeamCli;
+import dev.pagebeam.pipeline.cli.PagebeamCli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

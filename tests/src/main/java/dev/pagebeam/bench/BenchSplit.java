@@ -1,12 +1,13 @@
 package dev.pagebeam.bench;
 
+import dev.pagebeam.transforms.core.PagebeamCounters;
 import dev.pagebeam.transforms.model.ModelTokenizer;
 import dev.pagebeam.transforms.ocr.OcrSettings;
-import dev.pagebeam.transforms.split.DeadLetter;
+import dev.pagebeam.transforms.core.DeadLetter;
 import dev.pagebeam.transforms.split.DocumentOutcome;
-import dev.pagebeam.transforms.split.PageText;
+import dev.pagebeam.transforms.elements.PageText;
 import dev.pagebeam.transforms.split.PdfDocumentSplitter;
-import dev.pagebeam.transforms.split.PdfElement;
+import dev.pagebeam.transforms.elements.PdfElement;
 import dev.pagebeam.transforms.split.SplitCounters;
 import dev.pagebeam.transforms.split.SplitOutput;
 import dev.pagebeam.transforms.split.SplitPdfs;
@@ -212,7 +213,7 @@ public final class BenchSplit {
     double seconds = (System.nanoTime() - start) / 1e9;
     long pages = 0;
     for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(SplitCounters.NAMESPACE, counter)).build()).getCounters()) {
+        .addNameFilter(MetricNameFilter.named(PagebeamCounters.NAMESPACE, counter)).build()).getCounters()) {
       pages += c.getCommitted();
     }
     return new Result(pages, seconds);

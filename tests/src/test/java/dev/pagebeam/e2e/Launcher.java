@@ -15,7 +15,7 @@ final class Launcher {
   static List<String> command(String... args) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Dpagebeam.home=" + Corpus.home(), "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-        "dev.pagebeam.pipeline.PagebeamCli"));
+        "dev.pagebeam.pipeline.cli.PagebeamCli"));
     command.addAll(List.of(args));
     return command;
   }

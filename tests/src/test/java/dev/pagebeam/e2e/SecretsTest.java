@@ -3,9 +3,9 @@ package dev.pagebeam.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pagebeam.io.TestServers;
-import dev.pagebeam.pipeline.IngestJob;
-import dev.pagebeam.pipeline.PagebeamCli;
-import dev.pagebeam.pipeline.PagebeamOptions;
+import dev.pagebeam.pipeline.ingest.IngestJob;
+import dev.pagebeam.pipeline.cli.PagebeamCli;
+import dev.pagebeam.pipeline.options.PagebeamOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.pagebeam.transforms.encode;
 
-import dev.pagebeam.transforms.split.DeadLetter;
-import dev.pagebeam.transforms.split.PdfElement;
+import dev.pagebeam.transforms.core.DeadLetter;
+import dev.pagebeam.transforms.elements.PdfElement;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

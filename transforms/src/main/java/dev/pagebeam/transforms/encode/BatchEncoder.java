@@ -2,9 +2,9 @@ package dev.pagebeam.transforms.encode;
 
 import dev.pagebeam.transforms.model.EmbeddingModel;
 import dev.pagebeam.transforms.model.ModelCache;
-import dev.pagebeam.transforms.split.DeadLetter;
-import dev.pagebeam.transforms.split.ErrorKind;
-import dev.pagebeam.transforms.split.PdfElement;
+import dev.pagebeam.transforms.core.DeadLetter;
+import dev.pagebeam.transforms.core.ErrorKind;
+import dev.pagebeam.transforms.elements.PdfElement;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

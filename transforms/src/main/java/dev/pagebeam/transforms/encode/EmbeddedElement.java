@@ -1,6 +1,6 @@
 package dev.pagebeam.transforms.encode;
 
-import dev.pagebeam.transforms.split.PdfElement;
+import dev.pagebeam.transforms.elements.PdfElement;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

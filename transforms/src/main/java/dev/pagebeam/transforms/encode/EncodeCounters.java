@@ -1,6 +1,6 @@
 package dev.pagebeam.transforms.encode;
 
-import dev.pagebeam.transforms.split.SplitCounters;
+import dev.pagebeam.transforms.core.PagebeamCounters;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 
@@ -17,21 +17,21 @@ public final class EncodeCounters {
   /** Elements routed to the encoder (the progress line's measure of what is left to encode). */
   public static final String ENCODER_INPUT = "encoder_input";
 
-  static final Counter encoded = Metrics.counter(SplitCounters.NAMESPACE, ENCODED);
-  static final Counter truncatedChunks = Metrics.counter(SplitCounters.NAMESPACE, TRUNCATED_CHUNKS);
-  static final Counter imagesWithoutEncoder = Metrics.counter(SplitCounters.NAMESPACE, IMAGES_WITHOUT_ENCODER);
-  static final Counter modelLoads = Metrics.counter(SplitCounters.NAMESPACE, MODEL_LOADS);
-  static final Counter batches = Metrics.counter(SplitCounters.NAMESPACE, BATCHES);
-  static final Counter batchSlotsUsed = Metrics.counter(SplitCounters.NAMESPACE, BATCH_SLOTS_USED);
-  static final Counter batchSlots = Metrics.counter(SplitCounters.NAMESPACE, BATCH_SLOTS);
-  static final Counter encodeFailures = Metrics.counter(SplitCounters.NAMESPACE, ENCODE_FAILURES);
-  static final Counter encoderInput = Metrics.counter(SplitCounters.NAMESPACE, ENCODER_INPUT);
+  static final Counter encoded = Metrics.counter(PagebeamCounters.NAMESPACE, ENCODED);
+  static final Counter truncatedChunks = Metrics.counter(PagebeamCounters.NAMESPACE, TRUNCATED_CHUNKS);
+  static final Counter imagesWithoutEncoder = Metrics.counter(PagebeamCounters.NAMESPACE, IMAGES_WITHOUT_ENCODER);
+  static final Counter modelLoads = Metrics.counter(PagebeamCounters.NAMESPACE, MODEL_LOADS);
+  static final Counter batches = Metrics.counter(PagebeamCounters.NAMESPACE, BATCHES);
+  static final Counter batchSlotsUsed = Metrics.counter(PagebeamCounters.NAMESPACE, BATCH_SLOTS_USED);
+  static final Counter batchSlots = Metrics.counter(PagebeamCounters.NAMESPACE, BATCH_SLOTS);
+  static final Counter encodeFailures = Metrics.counter(PagebeamCounters.NAMESPACE, ENCODE_FAILURES);
+  static final Counter encoderInput = Metrics.counter(PagebeamCounters.NAMESPACE, ENCODER_INPUT);
 
   /** Counters named {@code device:NAME}, one per device a model was loaded on (SUMMARY's device). */
   public static final String DEVICE_PREFIX = "device:";
 
   static Counter device(String name) {
-    return Metrics.counter(SplitCounters.NAMESPACE, DEVICE_PREFIX + name);
+    return Metrics.counter(PagebeamCounters.NAMESPACE, DEVICE_PREFIX + name);
   }
 
   /**
@@ -42,7 +42,7 @@ public final class EncodeCounters {
 
   static Counter thisJvm() {
     java.lang.management.RuntimeMXBean jvm = java.lang.management.ManagementFactory.getRuntimeMXBean();
-    return Metrics.counter(SplitCounters.NAMESPACE, JVM_PREFIX + ProcessHandle.current().pid() + "-" + jvm.getStartTime());
+    return Metrics.counter(PagebeamCounters.NAMESPACE, JVM_PREFIX + ProcessHandle.current().pid() + "-" + jvm.getStartTime());
   }
 
   private EncodeCounters() {}

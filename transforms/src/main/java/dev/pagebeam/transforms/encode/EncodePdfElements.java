@@ -1,9 +1,9 @@
 package dev.pagebeam.transforms.encode;
 
 import dev.pagebeam.transforms.model.ModelManifest;
-import dev.pagebeam.transforms.split.DeadLetter;
-import dev.pagebeam.transforms.split.PdfElement;
-import dev.pagebeam.transforms.split.WithDeadLetters;
+import dev.pagebeam.transforms.core.DeadLetter;
+import dev.pagebeam.transforms.elements.PdfElement;
+import dev.pagebeam.transforms.core.WithDeadLetters;
 import java.io.IOException;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;

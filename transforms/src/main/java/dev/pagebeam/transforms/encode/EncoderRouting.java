@@ -1,9 +1,9 @@
 package dev.pagebeam.transforms.encode;
 
 import dev.pagebeam.transforms.model.ImagePreprocessing;
-import dev.pagebeam.transforms.split.ElementType;
-import dev.pagebeam.transforms.split.EncodedImage;
-import dev.pagebeam.transforms.split.PdfElement;
+import dev.pagebeam.transforms.elements.ElementType;
+import dev.pagebeam.transforms.elements.EncodedImage;
+import dev.pagebeam.transforms.elements.PdfElement;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

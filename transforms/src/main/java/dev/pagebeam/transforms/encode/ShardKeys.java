@@ -1,6 +1,6 @@
 package dev.pagebeam.transforms.encode;
 
-import dev.pagebeam.transforms.split.PdfElement;
+import dev.pagebeam.transforms.elements.PdfElement;
 
 /**
  * Encoder state keys: "text-N" or "image-N", N from the element id (deterministic and uniform, so

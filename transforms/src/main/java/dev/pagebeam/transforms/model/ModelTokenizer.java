@@ -1,9 +1,9 @@
 package dev.pagebeam.transforms.model;
 
+import dev.pagebeam.transforms.core.Hashes;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
-import dev.pagebeam.transforms.split.ElementIds;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Map;
@@ -38,7 +38,7 @@ public final class ModelTokenizer implements AutoCloseable {
     Map<String, String> options =
         Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false");
     HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), options);
-    return new ModelTokenizer(tokenizer, ElementIds.sha256Hex(tokenizerJson).substring(0, 16));
+    return new ModelTokenizer(tokenizer, Hashes.sha256Hex(tokenizerJson).substring(0, 16));
   }
 
   /** Hash of tokenizer.json: part of chunk ids, since chunk boundaries depend on it. */

@@ -1,5 +1,8 @@
 package dev.pagebeam.transforms.split;
 
+import dev.pagebeam.transforms.elements.PageText;
+import dev.pagebeam.transforms.elements.PdfElement;
+import dev.pagebeam.transforms.core.DeadLetter;
 import dev.pagebeam.transforms.model.ModelTokenizer;
 import java.io.IOException;
 import org.apache.beam.sdk.transforms.PTransform;

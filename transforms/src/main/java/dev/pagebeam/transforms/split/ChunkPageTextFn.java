@@ -1,5 +1,11 @@
 package dev.pagebeam.transforms.split;
 
+import dev.pagebeam.transforms.elements.PageText;
+import dev.pagebeam.transforms.elements.TextSource;
+import dev.pagebeam.transforms.elements.PdfElement;
+import dev.pagebeam.transforms.core.FileFaults;
+import dev.pagebeam.transforms.core.ErrorKind;
+import dev.pagebeam.transforms.core.DeadLetter;
 import dev.pagebeam.transforms.model.ModelTokenizer;
 import java.io.IOException;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.pagebeam.transforms.split;
 
+import dev.pagebeam.transforms.core.Hashes;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,7 +35,7 @@ final class DocumentBytes implements AutoCloseable {
 
   /** Reads the channel to its end; {@code expectedSize} is a hint (it may be wrong or -1). */
   static DocumentBytes read(ReadableByteChannel channel, long expectedSize, long inMemoryLimit) throws IOException {
-    MessageDigest digest = ElementIds.newSha256();
+    MessageDigest digest = Hashes.newSha256();
     ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
     if (expectedSize >= 0 && expectedSize <= inMemoryLimit) {
       byte[] data = new byte[(int) Math.max(expectedSize, 16)];
@@ -61,7 +62,7 @@ final class DocumentBytes implements AutoCloseable {
       digest.update(data, 0, length);
       byte[] exact = length == data.length ? data : Arrays.copyOf(data, length);
       return new DocumentBytes(
-          exact, null, length, ElementIds.hex(digest.digest(), 32), Arrays.copyOf(exact, Math.min(length, HEADER_SCAN)));
+          exact, null, length, Hashes.hex(digest.digest(), 32), Arrays.copyOf(exact, Math.min(length, HEADER_SCAN)));
     }
     return spoolRest(channel, new byte[0], buffer.flip(), digest);
   }
@@ -105,7 +106,7 @@ final class DocumentBytes implements AutoCloseable {
       Files.deleteIfExists(spool);
       throw e;
     }
-    return new DocumentBytes(null, spool, size, ElementIds.hex(digest.digest(), 32), Arrays.copyOf(head, headLength));
+    return new DocumentBytes(null, spool, size, Hashes.hex(digest.digest(), 32), Arrays.copyOf(head, headLength));
   }
 
   long size() {

@@ -1,5 +1,9 @@
 package dev.pagebeam.transforms.split;
 
+import dev.pagebeam.transforms.core.Hashes;
+import dev.pagebeam.transforms.elements.EncodedImage;
+import dev.pagebeam.transforms.core.FileFaults;
+import dev.pagebeam.transforms.core.ErrorKind;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Point2D;
@@ -259,7 +263,7 @@ final class EmbeddedImageExtractor {
 
   /** Hash of the encoded image data and the parameters that decide how it decodes. */
   private static String streamHash(PDImage image, COSStream stream) throws IOException {
-    MessageDigest digest = ElementIds.newSha256();
+    MessageDigest digest = Hashes.newSha256();
     String params = image.getWidth() + "x" + image.getHeight() + "|" + image.getBitsPerComponent() + "|"
         + (image.getColorSpace() == null ? "" : image.getColorSpace().getName()) + "|";
     digest.update(params.getBytes(StandardCharsets.UTF_8));
@@ -274,7 +278,7 @@ final class EmbeddedImageExtractor {
     } else {
       digest.update(((PDInlineImage) image).getData());
     }
-    return ElementIds.hex(digest.digest(), 32);
+    return Hashes.hex(digest.digest(), 32);
   }
 
   /** Downscales (never upscales) so the long side is at most {@code maxSide}. */

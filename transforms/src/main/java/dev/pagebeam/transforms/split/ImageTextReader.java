@@ -1,5 +1,11 @@
 package dev.pagebeam.transforms.split;
 
+import dev.pagebeam.transforms.elements.ElementImage;
+import dev.pagebeam.transforms.elements.ElementText;
+import dev.pagebeam.transforms.elements.TextSource;
+import dev.pagebeam.transforms.elements.ElementType;
+import dev.pagebeam.transforms.elements.PdfElement;
+import dev.pagebeam.transforms.core.FileFaults;
 import dev.pagebeam.transforms.model.ModelTokenizer;
 import dev.pagebeam.transforms.ocr.OcrEngine;
 import dev.pagebeam.transforms.ocr.OcrException;

@@ -1,5 +1,13 @@
 package dev.pagebeam.transforms.split;
 
+import dev.pagebeam.transforms.elements.PageText;
+import dev.pagebeam.transforms.elements.ElementIds;
+import dev.pagebeam.transforms.elements.EncodedImage;
+import dev.pagebeam.transforms.elements.TextSource;
+import dev.pagebeam.transforms.elements.PdfElement;
+import dev.pagebeam.transforms.core.FileFaults;
+import dev.pagebeam.transforms.core.ErrorKind;
+import dev.pagebeam.transforms.core.DeadLetter;
 import dev.pagebeam.transforms.ocr.OcrEngine;
 import dev.pagebeam.transforms.ocr.OcrException;
 import dev.pagebeam.transforms.ocr.OcrResult;

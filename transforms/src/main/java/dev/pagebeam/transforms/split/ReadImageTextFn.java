@@ -1,5 +1,10 @@
 package dev.pagebeam.transforms.split;
 
+import dev.pagebeam.transforms.elements.ElementType;
+import dev.pagebeam.transforms.elements.PdfElement;
+import dev.pagebeam.transforms.core.FileFaults;
+import dev.pagebeam.transforms.core.ErrorKind;
+import dev.pagebeam.transforms.core.DeadLetter;
 import dev.pagebeam.transforms.ocr.OcrException;
 import java.io.IOException;
 import org.apache.beam.sdk.transforms.DoFn;

@@ -1,5 +1,7 @@
 package dev.pagebeam.transforms.split;
 
+import dev.pagebeam.transforms.elements.PageText;
+import dev.pagebeam.transforms.core.DeadLetter;
 import dev.pagebeam.transforms.ocr.OcrEngine;
 import java.io.IOException;
 import java.nio.channels.ReadableByteChannel;

@@ -1,11 +1,13 @@
 package dev.pagebeam.transforms.split;
 
+import dev.pagebeam.transforms.core.PagebeamCounters;
+
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 
 /** Beam counters of the split stage; their names are the SUMMARY keys. */
 public final class SplitCounters {
-  public static final String NAMESPACE = "pagebeam";
+  private static final String NAMESPACE = PagebeamCounters.NAMESPACE;
   public static final String FILES_SEEN = "files_seen";
   /** Counted by the ledger, from how each file ended (indexed or split), not here. */
   public static final String FILES_OK = "files_ok";

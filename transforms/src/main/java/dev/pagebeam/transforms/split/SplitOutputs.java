@@ -1,5 +1,8 @@
 package dev.pagebeam.transforms.split;
 
+import dev.pagebeam.transforms.elements.PageText;
+import dev.pagebeam.transforms.elements.PdfElement;
+import dev.pagebeam.transforms.core.DeadLetter;
 import org.apache.beam.sdk.transforms.DoFn.MultiOutputReceiver;
 import org.apache.beam.sdk.values.TupleTag;
 

@@ -1,5 +1,9 @@
 package dev.pagebeam.transforms.split;
 
+import dev.pagebeam.transforms.elements.PageText;
+import dev.pagebeam.transforms.elements.PdfElement;
+import dev.pagebeam.transforms.core.WithDeadLetters;
+import dev.pagebeam.transforms.core.DeadLetter;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pagebeam.transforms.model.DeviceRequest;
 import dev.pagebeam.transforms.model.ModelLocation;
 import dev.pagebeam.transforms.model.ModelSpec;
-import dev.pagebeam.transforms.split.PdfElement;
+import dev.pagebeam.transforms.elements.PdfElement;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.testing.PAssert;

@@ -1,5 +1,6 @@
 package dev.pagebeam.transforms.encode;
 
+import dev.pagebeam.transforms.core.PagebeamCounters;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pagebeam.transforms.model.DeviceRequest;
@@ -7,18 +8,17 @@ import dev.pagebeam.transforms.model.EmbeddingModel;
 import dev.pagebeam.transforms.model.ModelLocation;
 import dev.pagebeam.transforms.model.ModelSpec;
 import dev.pagebeam.transforms.model.TinyClip;
-import dev.pagebeam.transforms.split.DeadLetter;
-import dev.pagebeam.transforms.split.ElementIds;
-import dev.pagebeam.transforms.split.ElementImage;
-import dev.pagebeam.transforms.split.ElementText;
-import dev.pagebeam.transforms.split.ElementType;
-import dev.pagebeam.transforms.split.EncodedImage;
-import dev.pagebeam.transforms.split.ErrorKind;
-import dev.pagebeam.transforms.split.PageText;
-import dev.pagebeam.transforms.split.PdfElement;
-import dev.pagebeam.transforms.split.SplitCounters;
+import dev.pagebeam.transforms.core.DeadLetter;
+import dev.pagebeam.transforms.elements.ElementIds;
+import dev.pagebeam.transforms.elements.ElementImage;
+import dev.pagebeam.transforms.elements.ElementText;
+import dev.pagebeam.transforms.elements.ElementType;
+import dev.pagebeam.transforms.elements.EncodedImage;
+import dev.pagebeam.transforms.core.ErrorKind;
+import dev.pagebeam.transforms.elements.PageText;
+import dev.pagebeam.transforms.elements.PdfElement;
 import dev.pagebeam.transforms.split.TestPdfs;
-import dev.pagebeam.transforms.split.TextSource;
+import dev.pagebeam.transforms.elements.TextSource;
 import dev.pagebeam.transforms.split.TokenChunkerTest;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -315,7 +315,7 @@ class EncodePdfElementsTest {
   static Map<String, Long> counters(PipelineResult result) {
     result.waitUntilFinish();
     Iterable<MetricResult<Long>> counters = result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.inNamespace(SplitCounters.NAMESPACE)).build()).getCounters();
+        .addNameFilter(MetricNameFilter.inNamespace(PagebeamCounters.NAMESPACE)).build()).getCounters();
     return StreamSupport.stream(counters.spliterator(), false)
         .collect(Collectors.toMap(m -> m.getName().getName(), MetricResult::getCommitted, Long::sum));
   }

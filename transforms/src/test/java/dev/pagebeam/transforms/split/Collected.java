@@ -1,5 +1,9 @@
 package dev.pagebeam.transforms.split;
 
+import dev.pagebeam.transforms.elements.PageText;
+import dev.pagebeam.transforms.elements.ElementType;
+import dev.pagebeam.transforms.elements.PdfElement;
+import dev.pagebeam.transforms.core.DeadLetter;
 import dev.pagebeam.transforms.ocr.OcrEngine;
 import java.io.ByteArrayInputStream;
 import java.nio.channels.Channels;

@@ -1,5 +1,8 @@
 package dev.pagebeam.transforms.split;
 
+import dev.pagebeam.transforms.elements.ElementIds;
+import dev.pagebeam.transforms.elements.PdfElement;
+import dev.pagebeam.transforms.elements.TextSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

@@ -1,5 +1,9 @@
 package dev.pagebeam.transforms.split;
 
+import dev.pagebeam.transforms.elements.PageText;
+import dev.pagebeam.transforms.elements.TextSource;
+import dev.pagebeam.transforms.core.ErrorKind;
+import dev.pagebeam.transforms.core.DeadLetter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

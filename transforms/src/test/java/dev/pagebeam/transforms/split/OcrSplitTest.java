@@ -1,5 +1,9 @@
 package dev.pagebeam.transforms.split;
 
+import dev.pagebeam.transforms.elements.PageText;
+import dev.pagebeam.transforms.elements.ElementIds;
+import dev.pagebeam.transforms.elements.TextSource;
+import dev.pagebeam.transforms.elements.ElementType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pagebeam.transforms.ocr.OcrEngine;

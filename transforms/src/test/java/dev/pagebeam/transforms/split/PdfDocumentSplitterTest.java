@@ -1,5 +1,10 @@
 package dev.pagebeam.transforms.split;
 
+import dev.pagebeam.transforms.elements.PageText;
+import dev.pagebeam.transforms.elements.ElementType;
+import dev.pagebeam.transforms.elements.PdfElement;
+import dev.pagebeam.transforms.core.ErrorKind;
+import dev.pagebeam.transforms.core.DeadLetter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;

@@ -1,5 +1,12 @@
 package dev.pagebeam.transforms.split;
 
+import dev.pagebeam.transforms.core.PagebeamCounters;
+import dev.pagebeam.transforms.elements.EncodedImage;
+import dev.pagebeam.transforms.elements.TextSource;
+import dev.pagebeam.transforms.elements.ElementType;
+import dev.pagebeam.transforms.elements.PdfElement;
+import dev.pagebeam.transforms.core.ErrorKind;
+import dev.pagebeam.transforms.core.DeadLetter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pagebeam.transforms.ocr.CharacterErrorRate;
@@ -110,7 +117,7 @@ class SplitPdfsOcrTest {
   static Map<String, Long> counters(PipelineResult result) {
     Map<String, Long> c = new TreeMap<>();
     for (MetricResult<Long> m : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.inNamespace(SplitCounters.NAMESPACE)).build()).getCounters()) {
+        .addNameFilter(MetricNameFilter.inNamespace(PagebeamCounters.NAMESPACE)).build()).getCounters()) {
       c.merge(m.getName().getName(), m.getAttempted(), Long::sum);
     }
     for (String key : List.of(SplitCounters.OCR_PAGES, SplitCounters.OCR_IMAGES, SplitCounters.IMAGES_WITHOUT_TEXT)) {

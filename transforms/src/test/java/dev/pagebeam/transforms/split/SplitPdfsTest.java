@@ -1,5 +1,11 @@
 package dev.pagebeam.transforms.split;
 
+import dev.pagebeam.transforms.core.PagebeamCounters;
+import dev.pagebeam.transforms.core.Hashes;
+import dev.pagebeam.transforms.elements.PageText;
+import dev.pagebeam.transforms.elements.ElementType;
+import dev.pagebeam.transforms.elements.PdfElement;
+import dev.pagebeam.transforms.core.DeadLetter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pagebeam.transforms.model.ModelLocation;
@@ -61,7 +67,7 @@ class SplitPdfsTest {
         if (e.getType() == ElementType.TEXT_CHUNK) {
           assertThat(e.getTokenCount()).isBetween(1, 128);
           assertThat(e.getText()).isNotBlank();
-          assertThat(e.getContentHash()).isEqualTo(ElementIds.sha256Hex(e.getText()));
+          assertThat(e.getContentHash()).isEqualTo(Hashes.sha256Hex(e.getText()));
         } else {
           assertThat(Math.max(e.getWidth(), e.getHeight())).isLessThanOrEqualTo(1024);
         }
@@ -135,7 +141,7 @@ class SplitPdfsTest {
 
   static Map<String, Long> counters(PipelineResult result) {
     Iterable<MetricResult<Long>> counters = result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.inNamespace(SplitCounters.NAMESPACE)).build()).getCounters();
+        .addNameFilter(MetricNameFilter.inNamespace(PagebeamCounters.NAMESPACE)).build()).getCounters();
     return StreamSupport.stream(counters.spliterator(), false)
         .collect(Collectors.toMap(m -> m.getName().getName(), MetricResult::getCommitted, Long::sum));
   }

@@ -1,0 +1,394 @@
+package dev.pagebeam.pipeline.ingest;
+
+import dev.pagebeam.pipeline.output.Json;
+import dev.pagebeam.transforms.core.PagebeamCounters;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pagebeam.io.SinkFailure;
+import dev.pagebeam.io.VectorRecord;
+import dev.pagebeam.io.store.ManifestEntry;
+import dev.pagebeam.transforms.core.DeadLetter;
+import dev.pagebeam.transforms.split.DocumentReport;
+import dev.pagebeam.transforms.elements.ElementType;
+import dev.pagebeam.transforms.elements.PdfElement;
+import dev.pagebeam.transforms.split.SplitCounters;
+import dev.pagebeam.transforms.elements.TextSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.TypeDescriptor;
+
+/**
+ * The per-file ledger, {@code OUTPUT/ledger/ledger-*.jsonl}: one line per matched file saying how it
+ * ended (indexed, failed, no searchable content, or not encoded), with its counts and the reason.
+ * Every fact is keyed by the file's path and summed with a combiner (partial sums before the
+ * shuffle, so only a few numbers per file travel); the file report the split makes for every
+ * matched file is what makes the line exist.
+ */
+final class Ledger extends PTransform<PBegin, PDone> {
+  static final String FILES_WITHOUT_CONTENT = "files_without_content";
+  static final String INDEXED = "indexed";
+  static final String FAILED = "failed";
+  static final String NO_CONTENT = "no_searchable_content";
+  static final String NOT_ENCODED = "not_encoded";
+
+  /** What the ledger needs to know of the run to say why a file has no vectors. */
+  static final class Run implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final boolean encode;
+    final boolean modelEncodesImages;
+    final String model;
+    final String ocrMode;
+
+    Run(boolean encode, boolean modelEncodesImages, String model, String ocrMode) {
+      this.encode = encode;
+      this.modelEncodesImages = modelEncodesImages;
+      this.model = model;
+      this.ocrMode = ocrMode;
+    }
+  }
+
+  private final String output;
+  private final Run run;
+  private final PCollection<DocumentReport> reports;
+  private final PCollection<PdfElement> elements;
+  private final PCollection<DeadLetter> deadLetters;
+  private final PCollection<VectorRecord> toSink;
+  private final PCollection<SinkFailure> sinkFailures;
+
+  /** Ledger lines made elsewhere (unchanged and removed documents of an incremental run), or null. */
+  private PCollection<String> moreLines;
+  /** Where the manifest entries of an incremental run go, or null. */
+  private PTransform<PCollection<ManifestEntry>, PDone> manifest;
+  private String fingerprint;
+
+  /**
+   * Adds the incremental run's own lines, and hands the manifest entries of completely indexed
+   * files to {@code manifest} (a store's writer, or the file sink's).
+   */
+  Ledger withManifest(PCollection<String> lines, PTransform<PCollection<ManifestEntry>, PDone> manifest,
+      String fingerprint) {
+    this.moreLines = lines;
+    this.manifest = manifest;
+    this.fingerprint = fingerprint;
+    return this;
+  }
+
+  /** {@code toSink} and {@code sinkFailures} are null when nothing is encoded. */
+  Ledger(String output, Run run, PCollection<DocumentReport> reports, PCollection<PdfElement> elements,
+      PCollection<DeadLetter> deadLetters, PCollection<VectorRecord> toSink, PCollection<SinkFailure> sinkFailures) {
+    this.output = output;
+    this.run = run;
+    this.reports = reports;
+    this.elements = elements;
+    this.deadLetters = deadLetters;
+    this.toSink = toSink;
+    this.sinkFailures = sinkFailures;
+  }
+
+  @Override
+  public PDone expand(PBegin begin) {
+    List<PCollection<KV<String, Counts>>> facts = new ArrayList<>();
+    facts.add(facts("Reports", reports, Counts::of));
+    facts.add(facts("Elements", elements, Counts::of));
+    facts.add(facts("DeadLetters", deadLetters, Counts::of));
+    if (toSink != null) {
+      facts.add(facts("Vectors", toSink, Counts::of));
+      facts.add(facts("SinkFailures", sinkFailures, Counts::of));
+    }
+    PCollection<KV<String, Counts>> perFile = PCollectionList.of(facts)
+        .apply("AllFacts", Flatten.pCollections())
+        .apply("PerFile", Combine.perKey(Counts::sum));
+    PCollection<String> lines = perFile.apply("LedgerLine", ParDo.of(new LineFn(run)));
+    if (moreLines != null) {
+      lines = PCollectionList.of(lines).and(moreLines).apply("AllLedgerLines", Flatten.pCollections());
+    }
+    lines.apply("WriteLedger", TextIO.write().to(output + "/ledger/ledger").withSuffix(".jsonl"));
+    if (manifest != null) {
+      // in a batch job the per-file sums come after every write of the file has answered
+      perFile.apply("ManifestEntry", ParDo.of(new ManifestEntryFn(run, fingerprint)))
+          .setCoder(org.apache.beam.sdk.coders.SerializableCoder.of(ManifestEntry.class))
+          .apply("WriteManifest", manifest);
+    }
+    return PDone.in(begin.getPipeline());
+  }
+
+  /**
+   * The manifest entry of a file indexed without a loss (or read and found without content): a
+   * file with sink failures or dead letters gets none, so the next run tries it again.
+   */
+  static final class ManifestEntryFn extends DoFn<KV<String, Counts>, ManifestEntry> {
+    private final Run run;
+    private final String fingerprint;
+
+    ManifestEntryFn(Run run, String fingerprint) {
+      this.run = run;
+      this.fingerprint = fingerprint;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, Counts> file, OutputReceiver<ManifestEntry> out) {
+      Counts c = file.getValue();
+      String status = status(c, run);
+      if (c.documentId != null && (status.equals(INDEXED) || status.equals(NO_CONTENT))
+          && c.n[Counts.SINK_FAILURES] == 0 && c.n[Counts.DEAD_LETTERS] == 0) {
+        out.output(new ManifestEntry(file.getKey(), c.documentId, fingerprint,
+            c.vectorsWritten()));
+      }
+    }
+  }
+
+  private static <T> PCollection<KV<String, Counts>> facts(String name, PCollection<T> in,
+      SerializableFunction<T, KV<String, Counts>> fn) {
+    return in.apply(name + "ToLedger", MapElements.into(new TypeDescriptor<KV<String, Counts>>() {}).via(fn))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), Counts.CountsCoder.of()));
+  }
+
+  /** The counts of one file, summed over every fact about it. */
+  static final class Counts implements Serializable {
+    private static final long serialVersionUID = 1L;
+    static final int FILES = 0;
+    static final int PAGES = 1;
+    static final int PAGES_WITHOUT_TEXT = 2;
+    static final int OCR_PAGES = 3;
+    static final int CHUNKS = 4;
+    static final int OCR_CHUNKS = 5;
+    static final int IMAGES = 6;
+    static final int IMAGES_WITH_TEXT = 7;
+    static final int VECTORS = 8;
+    static final int SINK_FAILURES = 9;
+    static final int DEAD_LETTERS = 10;
+    static final int SPLIT_MILLIS = 11;
+    static final int SIZE = 12;
+
+    final long[] n = new long[SIZE];
+    String documentId;
+    String failure;
+    /** The first dead letter's description, by a stable order (the smallest). */
+    String deadLetter;
+
+    static KV<String, Counts> of(DocumentReport r) {
+      Counts c = new Counts();
+      c.n[FILES] = r.isFileReport() ? 1 : 0;
+      c.n[PAGES] = r.pages();
+      c.n[PAGES_WITHOUT_TEXT] = r.pagesWithoutText();
+      c.n[OCR_PAGES] = r.ocrPages();
+      c.n[SPLIT_MILLIS] = r.millis();
+      c.documentId = r.documentId();
+      c.failure = r.failure();
+      return KV.of(r.source(), c);
+    }
+
+    static KV<String, Counts> of(PdfElement e) {
+      Counts c = new Counts();
+      if (e.getType() == ElementType.TEXT_CHUNK) {
+        c.n[CHUNKS] = 1;
+        c.n[OCR_CHUNKS] = e.text().source() == TextSource.OCR ? 1 : 0;
+      } else if (e.getType() == ElementType.EMBEDDED_IMAGE) {
+        c.n[IMAGES] = 1;
+        c.n[IMAGES_WITH_TEXT] = e.hasText() ? 1 : 0;
+      }
+      c.documentId = e.getDocumentId();
+      return KV.of(e.getSource(), c);
+    }
+
+    static KV<String, Counts> of(DeadLetter d) {
+      Counts c = new Counts();
+      c.n[DEAD_LETTERS] = 1;
+      c.deadLetter = d.getStage() + " " + d.getErrorKind() + (d.getElement() == null ? "" : " (" + d.getElement() + ")")
+          + ": " + d.getMessage();
+      return KV.of(d.getFile(), c);
+    }
+
+    static KV<String, Counts> of(VectorRecord r) {
+      Counts c = new Counts();
+      c.n[VECTORS] = 1;
+      return KV.of(r.source(), c);
+    }
+
+    static KV<String, Counts> of(SinkFailure f) {
+      Counts c = new Counts();
+      c.n[SINK_FAILURES] = 1;
+      return KV.of(f.source(), c);
+    }
+
+    static Counts sum(Iterable<Counts> all) {
+      Counts s = new Counts();
+      for (Counts c : all) {
+        for (int i = 0; i < SIZE; i++) {
+          s.n[i] += c.n[i];
+        }
+        s.documentId = s.documentId != null ? s.documentId : c.documentId;
+        s.failure = s.failure != null ? s.failure : c.failure;
+        if (c.deadLetter != null && (s.deadLetter == null || c.deadLetter.compareTo(s.deadLetter) < 0)) {
+          s.deadLetter = c.deadLetter;
+        }
+      }
+      return s;
+    }
+
+    long vectorsWritten() {
+      return n[VECTORS] - n[SINK_FAILURES];
+    }
+
+    /** Deterministic coder: the counts, then the three optional strings. */
+    static final class CountsCoder extends AtomicCoder<Counts> {
+      private static final Coder<String> NULLABLE = NullableCoder.of(StringUtf8Coder.of());
+
+      static CountsCoder of() {
+        return new CountsCoder();
+      }
+
+      @Override
+      public void encode(Counts c, OutputStream out) throws IOException {
+        for (long v : c.n) {
+          VarLongCoder.of().encode(v, out);
+        }
+        NULLABLE.encode(c.documentId, out);
+        NULLABLE.encode(c.failure, out);
+        NULLABLE.encode(c.deadLetter, out);
+      }
+
+      @Override
+      public Counts decode(InputStream in) throws IOException {
+        Counts c = new Counts();
+        for (int i = 0; i < SIZE; i++) {
+          c.n[i] = VarLongCoder.of().decode(in);
+        }
+        c.documentId = NULLABLE.decode(in);
+        c.failure = NULLABLE.decode(in);
+        c.deadLetter = NULLABLE.decode(in);
+        return c;
+      }
+
+      @Override
+      public void verifyDeterministic() {}
+    }
+  }
+
+  /**
+   * A file's ledger line; and SUMMARY's files_ok (indexed, or split with --encode=false),
+   * files_failed and files_without_content, counted here from the lines themselves so that the
+   * SUMMARY says what the ledger says.
+   */
+  static final class LineFn extends DoFn<KV<String, Counts>, String> {
+    private static final Counter WITHOUT_CONTENT = Metrics.counter(PagebeamCounters.NAMESPACE, FILES_WITHOUT_CONTENT);
+    private static final Counter FILES_OK = Metrics.counter(PagebeamCounters.NAMESPACE, SplitCounters.FILES_OK);
+    private static final Counter FILES_FAILED = Metrics.counter(PagebeamCounters.NAMESPACE, SplitCounters.FILES_FAILED);
+    private final Run run;
+
+    LineFn(Run run) {
+      this.run = run;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, Counts> file, OutputReceiver<String> out) {
+      Counts c = file.getValue();
+      String status = status(c, run);
+      (status.equals(NO_CONTENT) ? WITHOUT_CONTENT : status.equals(FAILED) ? FILES_FAILED : FILES_OK).inc();
+      ObjectNode n = Json.MAPPER.createObjectNode();
+      n.put("source", file.getKey());
+      if (c.documentId != null) {
+        n.put("document_id", c.documentId);
+      }
+      n.put("status", status);
+      n.put("pages", c.n[Counts.PAGES]);
+      n.put("pages_without_text", c.n[Counts.PAGES_WITHOUT_TEXT]);
+      n.put("ocr_pages", c.n[Counts.OCR_PAGES]);
+      n.put("text_chunks", c.n[Counts.CHUNKS]);
+      n.put("ocr_chunks", c.n[Counts.OCR_CHUNKS]);
+      n.put("images", c.n[Counts.IMAGES]);
+      n.put("images_with_text", c.n[Counts.IMAGES_WITH_TEXT]);
+      n.put("vectors", c.vectorsWritten());
+      n.put("sink_failures", c.n[Counts.SINK_FAILURES]);
+      n.put("dead_letters", c.n[Counts.DEAD_LETTERS]);
+      n.put("split_seconds", c.n[Counts.SPLIT_MILLIS] / 1000.0);
+      String reason = reason(c, status, run);
+      if (reason != null) {
+        n.put("reason", reason);
+      }
+      out.output(Json.write(n));
+    }
+  }
+
+  static String status(Counts c, Run run) {
+    if (c.failure != null) {
+      return FAILED;
+    }
+    if (!run.encode) {
+      return NOT_ENCODED;
+    }
+    if (c.vectorsWritten() > 0) {
+      return INDEXED;
+    }
+    // nothing written because its vectors or elements failed: that is a failure, not a file
+    // without content
+    return c.n[Counts.SINK_FAILURES] > 0 || c.n[Counts.DEAD_LETTERS] > 0 ? FAILED : NO_CONTENT;
+  }
+
+  /** Why the file ended as it did, from its counts; null for a file indexed without losses. */
+  static String reason(Counts c, String status, Run run) {
+    List<String> why = new ArrayList<>();
+    switch (status) {
+      case FAILED:
+        if (c.failure != null) {
+          return c.failure;
+        }
+        break;
+      case NOT_ENCODED:
+        why.add("split only (--encode=false)");
+        break;
+      case NO_CONTENT:
+        long pages = c.n[Counts.PAGES];
+        if (pages == 0) {
+          why.add("no page was processed");
+        } else if (c.n[Counts.CHUNKS] == 0 && c.n[Counts.PAGES_WITHOUT_TEXT] == pages) {
+          why.add(run.ocrMode.equals("off")
+              ? "no page has a text layer and OCR is off (--ocr=off)"
+              : "no page has a text layer and OCR found no text on its " + c.n[Counts.OCR_PAGES] + " pages");
+        } else if (c.n[Counts.CHUNKS] == 0) {
+          why.add("none of its text could be chunked");
+        }
+        long images = c.n[Counts.IMAGES];
+        if (images > 0 && c.n[Counts.IMAGES_WITH_TEXT] == 0 && !run.modelEncodesImages) {
+          why.add("its " + images + " image" + (images == 1 ? " has" : "s have") + " no text"
+              + (run.ocrMode.equals("off") ? " (OCR is off)" : " (OCR found none) and no caption")
+              + ", and model " + run.model + " encodes text only");
+        }
+        break;
+      default:
+        break;
+    }
+    if (c.n[Counts.SINK_FAILURES] > 0) {
+      why.add(c.n[Counts.SINK_FAILURES] + " vectors could not be written to the sink");
+    }
+    if (c.n[Counts.DEAD_LETTERS] > 0) {
+      why.add(c.n[Counts.DEAD_LETTERS] + " dead letter" + (c.n[Counts.DEAD_LETTERS] == 1 ? "" : "s") + ", first: "
+          + c.deadLetter);
+    }
+    return why.isEmpty() ? (status.equals(NO_CONTENT) ? "nothing in it to embed" : null) : String.join("; ", why);
+  }
+}

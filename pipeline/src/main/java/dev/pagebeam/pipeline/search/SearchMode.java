@@ -1,0 +1,45 @@
+package dev.pagebeam.pipeline.search;
+
+import dev.pagebeam.io.store.VectorStore;
+import java.util.Locale;
+
+/** How a text query is searched (--mode): by its embedding, by BM25 over the texts, or both fused. */
+public enum SearchMode {
+  DENSE,
+  LEXICAL,
+  HYBRID;
+
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** auto is hybrid where the sink has it, else dense; lexical and hybrid are refused where it has not. */
+  public static SearchMode of(String value, VectorStore store) {
+    switch (value.toLowerCase(Locale.ROOT)) {
+      case "auto":
+        return store.hasHybrid() ? HYBRID : DENSE;
+      case "dense":
+        return DENSE;
+      case "lexical":
+        if (!store.hasLexical()) {
+          throw new IllegalArgumentException("--mode=lexical: " + store.noLexicalReason());
+        }
+        return LEXICAL;
+      case "hybrid":
+        if (!store.hasHybrid()) {
+          throw new IllegalArgumentException("--mode=hybrid: " + store.noLexicalReason());
+        }
+        return HYBRID;
+      default:
+        throw new IllegalArgumentException("--mode=" + value + " is not one of auto, dense, lexical, hybrid");
+    }
+  }
+
+  /** An image query has only its vector. */
+  public static SearchMode dense(String value, String why) {
+    if (!value.equalsIgnoreCase("auto") && !value.equalsIgnoreCase("dense")) {
+      throw new IllegalArgumentException("--mode=" + value + " needs a text query; " + why + " searches by vector");
+    }
+    return DENSE;
+  }
+}

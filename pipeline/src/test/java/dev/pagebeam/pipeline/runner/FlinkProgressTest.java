@@ -1,0 +1,131 @@
+package dev.pagebeam.pipeline.runner;
+
+import dev.pagebeam.pipeline.output.Json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reading a Flink job's progress from its REST answers. The JSON has the shape (vertex names,
+ * plan inputs, Beam's accumulator with its base64 varint payloads) of what a 1.19 JobManager
+ * answered during a 2,224-page ingest on the local cluster, cut down to the vertices that count.
+ */
+class FlinkProgressTest {
+  static final String VERTICES = "[{\"id\":\"f1\",\"name\":\"CHAIN GroupReduce (GroupReduce at translateNode) -> FlatMap"
+      + " (FlatMap at SplitPdfs/SpreadFiles/Values/Values/Map/ParMultiDo(Anonymous))\",\"status\":\"FINISHED\","
+      + "\"metrics\":{\"read-records\":9,\"write-records\":9}},"
+      + "{\"id\":\"u1\",\"name\":\"Filter (UnionFixFilter)\",\"status\":\"FINISHED\","
+      + "\"metrics\":{\"read-records\":10065,\"write-records\":10065}},"
+      + "{\"id\":\"e1\",\"name\":\"FlatMap (FlatMap at EncodePdfElements/EncodeBatches)\",\"status\":\"RUNNING\","
+      + "\"metrics\":{\"read-records\":5030,\"write-records\":3664}},"
+      + "{\"id\":\"e2\",\"name\":\"FlatMap (FlatMap at EncodePdfElements/EncodeBatches.out1)\",\"status\":\"CREATED\","
+      + "\"metrics\":{\"read-records\":0,\"write-records\":0}}]";
+  static final String PLAN = "{\"plan\":{\"nodes\":[{\"id\":\"f1\"},{\"id\":\"u1\",\"inputs\":[{\"num\":0,\"id\":\"x\"}]},"
+      + "{\"id\":\"e1\",\"inputs\":[{\"num\":0,\"id\":\"u1\",\"ship_strategy\":\"FORWARD\"}]},"
+      + "{\"id\":\"e2\",\"inputs\":[{\"num\":0,\"id\":\"e1\"}]}]}}";
+
+  static String accumulators(String... counters) {
+    StringBuilder metrics = new StringBuilder("{\"metrics\":{\"attempted\":[");
+    for (int i = 0; i < counters.length; i += 3) {
+      metrics.append(i == 0 ? "" : ",").append("{\"urn\":\"beam:metric:user:sum_int64:v1\",\"type\":"
+          + "\"beam:metrics:sum_int64:v1\",\"payload\":\"").append(counters[i + 2]).append("\",\"labels\":{"
+          + "\"NAMESPACE\":\"").append(counters[i]).append("\",\"NAME\":\"").append(counters[i + 1])
+          .append("\",\"PTRANSFORM\":\"SplitPdfs/ExtractPages\"}}");
+    }
+    String value = metrics.append("]}}").toString();
+    return "{\"job-accumulators\":[],\"user-task-accumulators\":[{\"name\":\"__metricscontainers\","
+        + "\"type\":\"MetricsAccumulator\",\"value\":" + Json.MAPPER.valueToTree(value) + "}]}";
+  }
+
+  static JsonNode json(String s) throws Exception {
+    return Json.MAPPER.readTree(s);
+  }
+
+  @Test
+  void pagebeamsCountersAreDecodedAndSummedOverSteps() throws Exception {
+    // "oD0=" is the varint 7840, "XQ==" 93, "CQ==" 9; other namespaces are not pagebeam's
+    Map<String, Long> c = FlinkProgress.beamCounters(json(accumulators("pagebeam", "pages", "oD0=",
+        "pagebeam", "pages", "XQ==", "pagebeam", "dead_letters", "CQ==", "org.apache.beam.sdk.transforms.join"
+            + ".CoGbkResult", "pages", "CQ==")));
+    assertThat(c).containsEntry("pages", 7840L + 93L).containsEntry("dead_letters", 9L).hasSize(2);
+  }
+
+  @Test
+  void noFinishedTaskOrAnotherFormMeansNoCounters() throws Exception {
+    assertThat(FlinkProgress.beamCounters(json("{\"job-accumulators\":[],\"user-task-accumulators\":[]}"))).isEmpty();
+    assertThat(FlinkProgress.beamCounters(json("{\"user-task-accumulators\":[{\"name\":\"__metricscontainers\","
+        + "\"value\":\"MetricsContainerStepMap@1a2b\"}]}"))).isEmpty();
+  }
+
+  @Test
+  void theEncodersInputIsWhatItsProducersWroteNotWhatItHasReadSoFar() throws Exception {
+    Progress.Snapshot s = FlinkProgress.snapshot(json(VERTICES), FlinkProgress.inputs(json(PLAN)),
+        FlinkProgress.beamCounters(json(accumulators("pagebeam", "pages", "oD0="))));
+    assertThat(s.files).isEqualTo(9);
+    assertThat(s.encoderInput).as("7,841 records to encode and 2,224 page thumbnails").isEqualTo(10065);
+    assertThat(s.encoderTaken).isEqualTo(5030);
+    assertThat(s.vectors).isEqualTo(3664);
+    assertThat(s.pages).isEqualTo(7840);
+    assertThat(s.deadLetters).as("not counted by any finished task yet").isEqualTo(-1);
+    // all files read, half the encoder's input taken in 239 s: the rest takes about as long again
+    assertThat(Progress.line(s, 9, 239)).isEqualTo(
+        "progress: 9/9 files, 7840 pages, 3664 vectors (15.3/s), ETA 4 min, 239 s");
+  }
+
+  /** The snapshot of VERTICES with each pair of {@code edits} (text, replacement) applied, and the plan. */
+  static Progress.Snapshot edited(String... edits) throws Exception {
+    String vertices = VERTICES;
+    for (int i = 0; i < edits.length; i += 2) {
+      assertThat(vertices).contains(edits[i]);
+      vertices = vertices.replace(edits[i], edits[i + 1]);
+    }
+    return FlinkProgress.snapshot(json(vertices), FlinkProgress.inputs(json(PLAN)), Map.of());
+  }
+
+  static final String ENCODER_METRICS = "\"read-records\":5030,\"write-records\":3664";
+
+  @Test
+  void thumbnailsATextModelSkipsDoNotHoldTheEtaUpAtTheEnd() throws Exception {
+    // the encoder has read all 10,065 records and made its 7,841 vectors: nothing is left to wait for
+    Progress.Snapshot s = edited(ENCODER_METRICS, "\"read-records\":10065,\"write-records\":7841");
+    assertThat(s.vectors).isEqualTo(7841);
+    assertThat(Progress.fraction(s, 9)).isEqualTo(1.0);
+    assertThat(Progress.line(s, 9, 412)).isEqualTo("progress: 9/9 files, 7841 vectors (19.0/s), 412 s");
+  }
+
+  @Test
+  void whileTheProducersStillSplitThereIsNoEta() throws Exception {
+    // what they wrote so far (1,300 records) is not the encoder's input: an ETA from it said 10 s
+    Progress.Snapshot s = edited("\"read-records\":10065,\"write-records\":10065}",
+        "\"read-records\":1300,\"write-records\":1300}", "(UnionFixFilter)\",\"status\":\"FINISHED\"",
+        "(UnionFixFilter)\",\"status\":\"RUNNING\"");
+    assertThat(s.encoderTaken).isEqualTo(5030);
+    assertThat(s.encoderInput).isZero();
+    assertThat(Progress.line(s, 9, 239)).doesNotContain("ETA");
+  }
+
+  @Test
+  void aFinishedEncoderHasTakenItAllWhateverItsLaggingReadCountSays() throws Exception {
+    Progress.Snapshot s = edited(ENCODER_METRICS, "\"read-records\":8800,\"write-records\":7841",
+        "EncodeBatches)\",\"status\":\"RUNNING\"", "EncodeBatches)\",\"status\":\"FINISHED\"");
+    assertThat(s.encoderTaken).isEqualTo(10065);
+    assertThat(Progress.line(s, 9, 432)).doesNotContain("ETA");
+  }
+
+  @Test
+  void withoutAPlanTheEncodersOwnReadCountIsTheInput() throws Exception {
+    Progress.Snapshot s = FlinkProgress.snapshot(json(VERTICES), Map.of(), Map.of());
+    assertThat(s.encoderInput).isEqualTo(5030);
+    assertThat(s.encoderTaken).isEqualTo(3664);
+    assertThat(s.pages).isEqualTo(-1);
+    assertThat(Progress.line(s, 9, 239)).doesNotContain("pages");
+  }
+
+  @Test
+  void planInputsAreReadPerVertex() throws Exception {
+    assertThat(FlinkProgress.inputs(json(PLAN))).containsEntry("e1", List.of("u1")).containsEntry("f1", List.of());
+  }
+}

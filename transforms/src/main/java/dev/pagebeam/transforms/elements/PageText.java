@@ -1,0 +1,142 @@
+package dev.pagebeam.transforms.elements;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.util.Objects;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.DefaultCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+
+/** The text of one page before chunking: from its text layer or from OCR. */
+@DefaultCoder(PageText.PageTextCoder.class)
+public final class PageText implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String documentId;
+  private final String source;
+  private final int page;
+  private final int pageCount;
+  private final String text;
+  private final TextSource textSource;
+  private final int ocrConfidence;
+  private final String thumbnailId;
+
+  /** Text from the page's text layer, without a thumbnail. */
+  public PageText(String documentId, String source, int page, int pageCount, String text) {
+    this(documentId, source, page, pageCount, text, TextSource.TEXT_LAYER, -1, null);
+  }
+
+  /**
+   * @param ocrConfidence mean OCR word confidence 0-100, or -1 for text-layer text
+   * @param thumbnailId the id of the page's thumbnail, or null when none was rendered
+   */
+  public PageText(String documentId, String source, int page, int pageCount, String text, TextSource textSource,
+      int ocrConfidence, String thumbnailId) {
+    this.documentId = Objects.requireNonNull(documentId);
+    this.source = Objects.requireNonNull(source);
+    this.page = page;
+    this.pageCount = pageCount;
+    this.text = Objects.requireNonNull(text);
+    this.textSource = Objects.requireNonNull(textSource);
+    this.ocrConfidence = ocrConfidence;
+    this.thumbnailId = thumbnailId;
+  }
+
+  public String getDocumentId() {
+    return documentId;
+  }
+
+  public String getSource() {
+    return source;
+  }
+
+  /** 1-based page number. */
+  public int getPage() {
+    return page;
+  }
+
+  public int getPageCount() {
+    return pageCount;
+  }
+
+  public String getText() {
+    return text;
+  }
+
+  public TextSource getTextSource() {
+    return textSource;
+  }
+
+  /** Mean OCR word confidence 0-100, or -1 for text-layer text. */
+  public int getOcrConfidence() {
+    return ocrConfidence;
+  }
+
+  /** The page thumbnail's id, or null. */
+  public String getThumbnailId() {
+    return thumbnailId;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof PageText)) {
+      return false;
+    }
+    PageText p = (PageText) o;
+    return page == p.page
+        && pageCount == p.pageCount
+        && ocrConfidence == p.ocrConfidence
+        && documentId.equals(p.documentId)
+        && source.equals(p.source)
+        && text.equals(p.text)
+        && textSource == p.textSource
+        && Objects.equals(thumbnailId, p.thumbnailId);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(documentId, page, textSource);
+  }
+
+  @Override
+  public String toString() {
+    return "PageText[" + source + "#page=" + page + ", " + text.length() + " chars, " + textSource.label() + "]";
+  }
+
+  /** Deterministic coder for {@link PageText}. */
+  public static final class PageTextCoder extends AtomicCoder<PageText> {
+    private static final Coder<String> STRING = StringUtf8Coder.of();
+    private static final Coder<String> NULLABLE_STRING = NullableCoder.of(StringUtf8Coder.of());
+    private static final Coder<Integer> INT = VarIntCoder.of();
+
+    public static PageTextCoder of() {
+      return new PageTextCoder();
+    }
+
+    @Override
+    public void encode(PageText p, OutputStream out) throws IOException {
+      STRING.encode(p.documentId, out);
+      STRING.encode(p.source, out);
+      INT.encode(p.page, out);
+      INT.encode(p.pageCount, out);
+      STRING.encode(p.text, out);
+      INT.encode(p.textSource.ordinal(), out);
+      INT.encode(p.ocrConfidence + 1, out);
+      NULLABLE_STRING.encode(p.thumbnailId, out);
+    }
+
+    @Override
+    public PageText decode(InputStream in) throws IOException {
+      return new PageText(STRING.decode(in), STRING.decode(in), INT.decode(in), INT.decode(in), STRING.decode(in),
+          TextSource.values()[INT.decode(in)], INT.decode(in) - 1, NULLABLE_STRING.decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+}
