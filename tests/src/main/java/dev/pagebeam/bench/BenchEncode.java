@@ -167,7 +167,8 @@ public final class BenchEncode {
       options.setTargetParallelism(1);
       int shards = 1;
       Pipeline p = Pipeline.create(options);
-      p.apply(Create.of(chunks)).apply(EncodePdfElements.with(new EncodeSettings(spec, BATCH, 8, 0, shards, 600)))
+      p.apply(Create.of(chunks)).apply(EncodePdfElements.with(EncodeSettings.of(spec).withBatchSizes(BATCH, 8).withShards(shards)
+              .withMaxBufferingSeconds(600)))
           .embedded().apply(Count.globally());
       long start = System.nanoTime();
       p.run().waitUntilFinish();

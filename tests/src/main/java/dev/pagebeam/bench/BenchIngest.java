@@ -2,7 +2,8 @@ package dev.pagebeam.bench;
 
 import dev.pagebeam.io.VectorRecord;
 import dev.pagebeam.io.files.FileVectorSink;
-import dev.pagebeam.pipeline.ingest.IngestJob;
+import dev.pagebeam.pipeline.ingest.IngestConfig;
+import dev.pagebeam.pipeline.ingest.IngestPdfs;
 import dev.pagebeam.transforms.encode.EmbeddedElement;
 import dev.pagebeam.transforms.encode.EncodePdfElements;
 import dev.pagebeam.transforms.encode.EncodeSettings;
@@ -93,7 +94,7 @@ public final class BenchIngest {
       System.out.printf("bench-ingest: %d PDFs, default model, CPU; work directory %s%n", input.size(), work);
 
       // 1. each stage alone, on the same elements
-      SplitSettings split = IngestJob.splitSettings(PagebeamDefaults.options());
+      SplitSettings split = IngestConfig.splitSettings(PagebeamDefaults.options());
       long t0 = System.nanoTime();
       Pipeline p = direct(2);
       p.apply(Create.of(input)).apply(SplitPdfs.with(split)).elements().apply(ParDo.of(new Collect()));
@@ -106,8 +107,7 @@ public final class BenchIngest {
 
       ModelSpec model = new ModelSpec(ModelLocation.bundled(ModelLocation.DEFAULT_MODEL), DeviceRequest.parse("cpu"),
           0, 0);
-      EncodeSettings encode = new EncodeSettings(model, EncodeSettings.DEFAULT_TEXT_BATCH_CPU,
-          EncodeSettings.DEFAULT_IMAGE_BATCH_CPU, 0, 2, EncodeSettings.DEFAULT_MAX_BUFFERING_SECONDS);
+      EncodeSettings encode = EncodeSettings.of(model).withShards(2);
       t0 = System.nanoTime();
       p = direct(1);
       p.apply(Create.of(elements).withCoder(PdfElement.ElementCoder.of()))
@@ -115,7 +115,7 @@ public final class BenchIngest {
       p.run().waitUntilFinish();
       double encodeSeconds = (System.nanoTime() - t0) / 1e9;
       List<VectorRecord> records = EMBEDDED.stream()
-          .map(e -> IngestJob.toRecord(e, work.resolve("alone").toString(), true)).collect(Collectors.toList());
+          .map(e -> IngestPdfs.toRecord(e, work.resolve("alone").toString(), true)).collect(Collectors.toList());
       EMBEDDED.clear();
       elements.clear();
 

@@ -14,6 +14,10 @@ import java.util.Objects;
 public final class ManifestEntry implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** The coder of manifest entries in a pipeline (all of them use this one). */
+  public static final org.apache.beam.sdk.coders.Coder<ManifestEntry> CODER =
+      org.apache.beam.sdk.coders.SerializableCoder.of(ManifestEntry.class);
+
   private final String source;
   private final String documentId;
   private final String settings;

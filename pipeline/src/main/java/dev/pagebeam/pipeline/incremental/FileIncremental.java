@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
@@ -156,7 +155,7 @@ public final class FileIncremental {
   }
 
   /** What the check makes of the input against the previous manifest. */
-  public static final class Checked {
+  static final class Checked {
     static final TupleTag<MatchResult.Metadata> TO_SPLIT = new TupleTag<MatchResult.Metadata>() {};
     static final TupleTag<String> LEDGER_LINES = new TupleTag<String>() {};
     static final TupleTag<ManifestEntry> KEPT = new TupleTag<ManifestEntry>() {};
@@ -171,7 +170,7 @@ public final class FileIncremental {
     Checked(PCollectionTuple t) {
       this.toSplit = t.get(TO_SPLIT);
       this.ledgerLines = t.get(LEDGER_LINES);
-      this.kept = t.get(KEPT).setCoder(SerializableCoder.of(ManifestEntry.class));
+      this.kept = t.get(KEPT).setCoder(ManifestEntry.CODER);
       this.dropped = t.get(DROPPED).setCoder(StringUtf8Coder.of());
     }
   }
@@ -180,7 +179,7 @@ public final class FileIncremental {
    * Joins the files with the previous manifest of {@code dir} (empty when {@code previous} is false)
    * by source.
    */
-  public static Checked check(PBegin begin, PCollection<MatchResult.Metadata> files, String dir, boolean previous,
+  static Checked check(PBegin begin, PCollection<MatchResult.Metadata> files, String dir, boolean previous,
       String fingerprint, boolean prune, int hashSeconds) {
     TupleTag<MatchResult.Metadata> inInput = new TupleTag<>();
     TupleTag<ManifestEntry> inManifest = new TupleTag<>();
@@ -200,7 +199,7 @@ public final class FileIncremental {
   }
 
   private static PCollection<KV<String, ManifestEntry>> readManifest(PBegin begin, String dir, boolean previous) {
-    KvCoder<String, ManifestEntry> coder = KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(ManifestEntry.class));
+    KvCoder<String, ManifestEntry> coder = KvCoder.of(StringUtf8Coder.of(), ManifestEntry.CODER);
     if (!previous) {
       return begin.apply("NoPreviousManifest", org.apache.beam.sdk.transforms.Create.empty(coder));
     }
@@ -293,7 +292,7 @@ public final class FileIncremental {
    * The previous vector lines of the documents not dropped, as they were; the image files of the
    * dropped ones' records (under {@code output/images/}) are deleted.
    */
-  public static PCollection<String> carried(PBegin begin, String dir, boolean previous, PCollection<String> dropped,
+  static PCollection<String> carried(PBegin begin, String dir, boolean previous, PCollection<String> dropped,
       String output) {
     if (!previous) {
       return begin.apply("NoPreviousVectors", org.apache.beam.sdk.transforms.Create.empty(StringUtf8Coder.of()));
@@ -354,7 +353,7 @@ public final class FileIncremental {
   }
 
   /** Writes the new manifest: the kept entries and those of the documents this run indexed. */
-  public static PTransform<PCollection<ManifestEntry>, PDone> writeManifest(String dir, PCollection<ManifestEntry> kept) {
+  static PTransform<PCollection<ManifestEntry>, PDone> writeManifest(String dir, PCollection<ManifestEntry> kept) {
     return new PTransform<PCollection<ManifestEntry>, PDone>() {
       @Override
       public PDone expand(PCollection<ManifestEntry> indexed) {

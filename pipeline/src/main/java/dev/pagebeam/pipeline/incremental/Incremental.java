@@ -80,7 +80,7 @@ public final class Incremental {
   }
 
   /** What the manifest check makes of the matched files. */
-  public static final class Checked {
+  static final class Checked {
     static final TupleTag<MatchResult.Metadata> TO_SPLIT = new TupleTag<MatchResult.Metadata>() {};
     static final TupleTag<String> LEDGER_LINES = new TupleTag<String>() {};
     public final PCollection<MatchResult.Metadata> toSplit;
@@ -93,7 +93,7 @@ public final class Incremental {
   }
 
   /** Drops unchanged files (their ledger lines say so) and clears the old records of changed ones. */
-  public static Checked check(PCollection<MatchResult.Metadata> files, StoreConnector store, String fingerprint,
+  static Checked check(PCollection<MatchResult.Metadata> files, StoreConnector store, String fingerprint,
       boolean full, boolean newCollection, RetryPolicy retry, int hashSeconds) {
     PCollectionTuple t = files
         .apply("KeyForLookup", WithKeys.of((MatchResult.Metadata m) -> Math.floorMod(m.resourceId().toString()
@@ -232,7 +232,7 @@ public final class Incremental {
   }
 
   /** Writes manifest entries to the store's manifest. */
-  public static PTransform<PCollection<ManifestEntry>, PDone> writeManifest(StoreConnector store, RetryPolicy retry) {
+  static PTransform<PCollection<ManifestEntry>, PDone> writeManifest(StoreConnector store, RetryPolicy retry) {
     return new PTransform<PCollection<ManifestEntry>, PDone>() {
       @Override
       public PDone expand(PCollection<ManifestEntry> entries) {
@@ -307,7 +307,7 @@ public final class Incremental {
    * --prune: the documents the manifest holds that no file of the input is, with their records and
    * entries deleted; their ledger lines say {@code removed}.
    */
-  public static PCollection<String> prune(PBegin begin, PCollection<MatchResult.Metadata> files, StoreConnector connector,
+  static PCollection<String> prune(PBegin begin, PCollection<MatchResult.Metadata> files, StoreConnector connector,
       RetryPolicy retry) {
     TupleTag<String> inInput = new TupleTag<>();
     TupleTag<ManifestEntry> inManifest = new TupleTag<>();
@@ -322,7 +322,7 @@ public final class Incremental {
         .apply("ManifestRoot", org.apache.beam.sdk.transforms.Create.of(connector.describeTarget()))
         .apply("ListManifest", ParDo.of(new ListManifestFn(connector)))
         .setCoder(org.apache.beam.sdk.coders.KvCoder.of(org.apache.beam.sdk.coders.StringUtf8Coder.of(),
-            org.apache.beam.sdk.coders.SerializableCoder.of(ManifestEntry.class)));
+            ManifestEntry.CODER));
     return KeyedPCollectionTuple.of(inInput, input).and(inManifest, manifest)
         .apply("MatchManifest", CoGroupByKey.create())
         .apply("RemoveGone", ParDo.of(new RemoveGoneFn(connector, retry, inInput, inManifest)));

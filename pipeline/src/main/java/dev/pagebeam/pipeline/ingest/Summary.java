@@ -24,7 +24,7 @@ public final class Summary {
       SplitCounters.FILES_SEEN,
       SplitCounters.FILES_OK,
       SplitCounters.FILES_FAILED,
-      Ledger.FILES_WITHOUT_CONTENT,
+      WriteLedger.FILES_WITHOUT_CONTENT,
       SplitCounters.PAGES,
       SplitCounters.PAGES_WITHOUT_TEXT,
       SplitCounters.TEXT_CHUNKS,

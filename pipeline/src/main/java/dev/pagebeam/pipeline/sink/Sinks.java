@@ -5,10 +5,7 @@ import dev.pagebeam.io.chroma.ChromaConnector;
 import dev.pagebeam.pipeline.options.Secret;
 import dev.pagebeam.pipeline.options.PagebeamOptions;
 import dev.pagebeam.io.SecretRef;
-import dev.pagebeam.io.SinkFailure;
 import dev.pagebeam.io.SinkTarget;
-import dev.pagebeam.io.VectorRecord;
-import dev.pagebeam.io.files.FileVectorSink;
 import dev.pagebeam.io.files.FileVectorStore;
 import dev.pagebeam.io.milvus.MilvusConnector;
 import dev.pagebeam.io.store.CollectionGuard;
@@ -16,10 +13,7 @@ import dev.pagebeam.io.store.RetryPolicy;
 import dev.pagebeam.io.store.StoreConnector;
 import dev.pagebeam.io.store.StoreException;
 import dev.pagebeam.io.store.VectorStore;
-import dev.pagebeam.io.store.WriteToVectorStore;
 import java.io.IOException;
-import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.values.PCollection;
 
 /** Turns {@code --sink} and its options into the guard, the write transform and the store for queries. */
 public final class Sinks {
@@ -77,16 +71,6 @@ public final class Sinks {
       }
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-  }
-
-  public static PTransform<PCollection<VectorRecord>, PCollection<SinkFailure>> write(SinkTarget t, PagebeamOptions o,
-      int dimension) {
-    if (t.kind() == SinkTarget.Kind.FILE) {
-      return FileVectorSink.write(t.directory(), dimension);
-    }
-    return WriteToVectorStore.to(connector(t, o), dimension)
-        .withMaxBatchRecords(o.getSinkBatchSize())
-        .withRetry(retry(o));
   }
 
   /** Retries of a database sink's requests: 0.5 s doubling, for up to --sinkRetrySeconds. */

@@ -43,12 +43,42 @@ public final class EncodeSettings implements Serializable {
   private final int shards;
   private final int maxBufferingSeconds;
 
-  public EncodeSettings(ModelSpec model, int textBatchSize, int imageBatchSize, int maxBatchTokens, int shards,
-      int maxBufferingSeconds) {
-    this(model, textBatchSize, imageBatchSize, maxBatchTokens, shards, maxBufferingSeconds, Batching.KEYED);
+  /**
+   * The settings for {@code model} with the defaults: CPU batch sizes, no token limit per batch,
+   * one shard, {@link #DEFAULT_MAX_BUFFERING_SECONDS}, keyed batching. Change them with the
+   * {@code with} methods, e.g. {@code EncodeSettings.of(spec).withBatchSizes(32, 16).withShards(4)}.
+   */
+  public static EncodeSettings of(ModelSpec model) {
+    return new EncodeSettings(model, DEFAULT_TEXT_BATCH_CPU, DEFAULT_IMAGE_BATCH_CPU, 0, 1,
+        DEFAULT_MAX_BUFFERING_SECONDS, Batching.KEYED);
   }
 
-  public EncodeSettings(ModelSpec model, int textBatchSize, int imageBatchSize, int maxBatchTokens, int shards,
+  /** Elements per text batch and per image batch. */
+  public EncodeSettings withBatchSizes(int text, int images) {
+    return new EncodeSettings(model, text, images, maxBatchTokens, shards, maxBufferingSeconds, batching);
+  }
+
+  /** Most padded tokens (batch size x longest input) per text batch; 0 for no limit. */
+  public EncodeSettings withMaxBatchTokens(int tokens) {
+    return new EncodeSettings(model, textBatchSize, imageBatchSize, tokens, shards, maxBufferingSeconds, batching);
+  }
+
+  /** Keys the keyed batching's state is spread over; at least the pipeline's parallelism. */
+  public EncodeSettings withShards(int keys) {
+    return new EncodeSettings(model, textBatchSize, imageBatchSize, maxBatchTokens, keys, maxBufferingSeconds,
+        batching);
+  }
+
+  /** How long a partial batch may wait for more elements before it is encoded as it is. */
+  public EncodeSettings withMaxBufferingSeconds(int seconds) {
+    return new EncodeSettings(model, textBatchSize, imageBatchSize, maxBatchTokens, shards, seconds, batching);
+  }
+
+  public EncodeSettings withBatching(Batching how) {
+    return new EncodeSettings(model, textBatchSize, imageBatchSize, maxBatchTokens, shards, maxBufferingSeconds, how);
+  }
+
+  private EncodeSettings(ModelSpec model, int textBatchSize, int imageBatchSize, int maxBatchTokens, int shards,
       int maxBufferingSeconds, Batching batching) {
     this.model = model;
     this.batching = java.util.Objects.requireNonNull(batching, "batching");

@@ -29,7 +29,7 @@ class BatchingAcrossBundlesTest {
   void sixtyFourSingleElementBundlesMakeEightFullBatches(TestPipeline p) throws Exception {
     ModelSpec spec = new ModelSpec(ModelLocation.bundled("all-minilm-l6-v2-q"), DeviceRequest.parse("cpu"), 2, 0);
     // one shard key, batches of 8, the DirectRunner's batching
-    EncodeSettings settings = new EncodeSettings(spec, 8, 8, 0, 1, 600, EncodeSettings.Batching.KEYED);
+    EncodeSettings settings = EncodeSettings.of(spec).withMaxBufferingSeconds(600);
     List<PdfElement> chunks = EncodePdfElementsTest.chunks(64);
     TestStream.Builder<PdfElement> stream = TestStream.create(PdfElement.ElementCoder.of());
     for (PdfElement chunk : chunks) {

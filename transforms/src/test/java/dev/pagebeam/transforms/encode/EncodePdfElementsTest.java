@@ -84,7 +84,7 @@ class EncodePdfElementsTest {
   @Test
   void encodesThousandsInFullBatchesWithOneModelLoadAcrossDoFnInstances(TestPipeline p) throws Exception {
     ModelSpec spec = new ModelSpec(ModelLocation.bundled("all-minilm-l6-v2"), DeviceRequest.parse("cpu"), 2, 0);
-    EncodeSettings settings = new EncodeSettings(spec, 32, 16, 0, 4, 600);
+    EncodeSettings settings = EncodeSettings.of(spec).withBatchSizes(32, 16).withShards(4).withMaxBufferingSeconds(600);
     List<PdfElement> elements = chunks(1200);
     List<PdfElement> images = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -138,7 +138,7 @@ class EncodePdfElementsTest {
   void clipModelEncodesTextAndImagesIntoOneSpaceAndDeadLettersWhatItCannotRead(TestPipeline p) throws Exception {
     ModelLocation clip = TinyClip.assemble(dir.resolve("tiny-clip"));
     ModelSpec spec = new ModelSpec(clip, DeviceRequest.parse("auto"), 2, 0);
-    EncodeSettings settings = new EncodeSettings(spec, 8, 4, 0, 2, 600);
+    EncodeSettings settings = EncodeSettings.of(spec).withBatchSizes(8, 4).withShards(2).withMaxBufferingSeconds(600);
     List<PdfElement> elements = new ArrayList<>(chunks(40));
     for (int i = 0; i < 40; i++) {
       elements.add(image(i, png(i)));
@@ -207,7 +207,8 @@ class EncodePdfElementsTest {
   @Test
   void inBundleBatchingEncodesEveryElementOnceWithTheSameVectors(TestPipeline p) throws Exception {
     ModelSpec spec = new ModelSpec(ModelLocation.bundled("all-minilm-l6-v2"), DeviceRequest.parse("cpu"), 2, 0);
-    EncodeSettings settings = new EncodeSettings(spec, 8, 8, 0, 2, 600, EncodeSettings.Batching.BUNDLE);
+    EncodeSettings settings = EncodeSettings.of(spec).withShards(2).withMaxBufferingSeconds(600)
+        .withBatching(EncodeSettings.Batching.BUNDLE);
     List<PdfElement> elements = new ArrayList<>(chunks(300));
     elements.add(embeddedImage(1, "Disk quota exceeded on /srv/backup", "Disk quota exceeded on /srv/backup"));
     elements.add(thumbnail(2, false, false)); // nothing to embed: counted
@@ -257,7 +258,7 @@ class EncodePdfElementsTest {
   void aTextModelEmbedsImagesByTheirTextWithoutTheirBytesAndCountsWhatItCannotEmbed(TestPipeline p)
       throws Exception {
     ModelSpec spec = new ModelSpec(ModelLocation.bundled("all-minilm-l6-v2-q"), DeviceRequest.parse("cpu"), 2, 0);
-    EncodeSettings settings = new EncodeSettings(spec, 8, 8, 0, 2, 600);
+    EncodeSettings settings = EncodeSettings.of(spec).withShards(2).withMaxBufferingSeconds(600);
     String screenshot = "Error 0x80070057: The parameter is incorrect.";
     List<PdfElement> elements = new ArrayList<>(chunks(5));
     PdfElement withText = embeddedImage(1, screenshot, screenshot);

@@ -35,10 +35,11 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
-import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
@@ -48,12 +49,25 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * shuffle, so only a few numbers per file travel); the file report the split makes for every
  * matched file is what makes the line exist.
  */
-final class Ledger extends PTransform<PBegin, PDone> {
+final class WriteLedger extends PTransform<PCollectionTuple, PCollection<ManifestEntry>> {
   static final String FILES_WITHOUT_CONTENT = "files_without_content";
   static final String INDEXED = "indexed";
   static final String FAILED = "failed";
   static final String NO_CONTENT = "no_searchable_content";
   static final String NOT_ENCODED = "not_encoded";
+
+  /** Every file the split saw gets one report: what makes its line exist. Required. */
+  static final TupleTag<DocumentReport> REPORTS = new TupleTag<DocumentReport>() {};
+  /** The split's elements. Required. */
+  static final TupleTag<PdfElement> ELEMENTS = new TupleTag<PdfElement>() {};
+  /** The split's and the encoder's dead letters. Required. */
+  static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<DeadLetter>() {};
+  /** The records handed to the sink; absent when nothing is encoded. */
+  static final TupleTag<VectorRecord> VECTORS = new TupleTag<VectorRecord>() {};
+  /** What the sink could not write; present with {@link #VECTORS}. */
+  static final TupleTag<SinkFailure> SINK_FAILURES = new TupleTag<SinkFailure>() {};
+  /** Lines made elsewhere (unchanged and removed documents of an incremental run); optional. */
+  static final TupleTag<String> MORE_LINES = new TupleTag<String>() {};
 
   /** What the ledger needs to know of the run to say why a file has no vectors. */
   static final class Run implements Serializable {
@@ -73,67 +87,44 @@ final class Ledger extends PTransform<PBegin, PDone> {
 
   private final String output;
   private final Run run;
-  private final PCollection<DocumentReport> reports;
-  private final PCollection<PdfElement> elements;
-  private final PCollection<DeadLetter> deadLetters;
-  private final PCollection<VectorRecord> toSink;
-  private final PCollection<SinkFailure> sinkFailures;
-
-  /** Ledger lines made elsewhere (unchanged and removed documents of an incremental run), or null. */
-  private PCollection<String> moreLines;
-  /** Where the manifest entries of an incremental run go, or null. */
-  private PTransform<PCollection<ManifestEntry>, PDone> manifest;
-  private String fingerprint;
+  /** The incremental run's settings fingerprint, or null when the run keeps no manifest. */
+  private final String fingerprint;
 
   /**
-   * Adds the incremental run's own lines, and hands the manifest entries of completely indexed
-   * files to {@code manifest} (a store's writer, or the file sink's).
+   * Writes {@code output/ledger/} from the facts of the input tuple (see the tags). When {@code
+   * fingerprint} is set, the output holds the manifest entries of the files indexed completely;
+   * otherwise it is empty.
    */
-  Ledger withManifest(PCollection<String> lines, PTransform<PCollection<ManifestEntry>, PDone> manifest,
-      String fingerprint) {
-    this.moreLines = lines;
-    this.manifest = manifest;
-    this.fingerprint = fingerprint;
-    return this;
-  }
-
-  /** {@code toSink} and {@code sinkFailures} are null when nothing is encoded. */
-  Ledger(String output, Run run, PCollection<DocumentReport> reports, PCollection<PdfElement> elements,
-      PCollection<DeadLetter> deadLetters, PCollection<VectorRecord> toSink, PCollection<SinkFailure> sinkFailures) {
+  WriteLedger(String output, Run run, String fingerprint) {
     this.output = output;
     this.run = run;
-    this.reports = reports;
-    this.elements = elements;
-    this.deadLetters = deadLetters;
-    this.toSink = toSink;
-    this.sinkFailures = sinkFailures;
+    this.fingerprint = fingerprint;
   }
 
   @Override
-  public PDone expand(PBegin begin) {
+  public PCollection<ManifestEntry> expand(PCollectionTuple in) {
     List<PCollection<KV<String, Counts>>> facts = new ArrayList<>();
-    facts.add(facts("Reports", reports, Counts::of));
-    facts.add(facts("Elements", elements, Counts::of));
-    facts.add(facts("DeadLetters", deadLetters, Counts::of));
-    if (toSink != null) {
-      facts.add(facts("Vectors", toSink, Counts::of));
-      facts.add(facts("SinkFailures", sinkFailures, Counts::of));
+    facts.add(facts("Reports", in.get(REPORTS), Counts::of));
+    facts.add(facts("Elements", in.get(ELEMENTS), Counts::of));
+    facts.add(facts("DeadLetters", in.get(DEAD_LETTERS), Counts::of));
+    if (in.has(VECTORS)) {
+      facts.add(facts("Vectors", in.get(VECTORS), Counts::of));
+      facts.add(facts("SinkFailures", in.get(SINK_FAILURES), Counts::of));
     }
     PCollection<KV<String, Counts>> perFile = PCollectionList.of(facts)
         .apply("AllFacts", Flatten.pCollections())
         .apply("PerFile", Combine.perKey(Counts::sum));
     PCollection<String> lines = perFile.apply("LedgerLine", ParDo.of(new LineFn(run)));
-    if (moreLines != null) {
-      lines = PCollectionList.of(lines).and(moreLines).apply("AllLedgerLines", Flatten.pCollections());
+    if (in.has(MORE_LINES)) {
+      lines = PCollectionList.of(lines).and(in.get(MORE_LINES)).apply("AllLedgerLines", Flatten.pCollections());
     }
     lines.apply("WriteLedger", TextIO.write().to(output + "/ledger/ledger").withSuffix(".jsonl"));
-    if (manifest != null) {
-      // in a batch job the per-file sums come after every write of the file has answered
-      perFile.apply("ManifestEntry", ParDo.of(new ManifestEntryFn(run, fingerprint)))
-          .setCoder(org.apache.beam.sdk.coders.SerializableCoder.of(ManifestEntry.class))
-          .apply("WriteManifest", manifest);
+    if (fingerprint == null) {
+      return in.getPipeline().apply("NoManifestEntries", Create.empty(ManifestEntry.CODER));
     }
-    return PDone.in(begin.getPipeline());
+    // in a batch job the per-file sums come after every write of the file has answered
+    return perFile.apply("ManifestEntry", ParDo.of(new ManifestEntryFn(run, fingerprint)))
+        .setCoder(ManifestEntry.CODER);
   }
 
   /**
