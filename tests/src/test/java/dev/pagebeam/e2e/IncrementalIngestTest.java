@@ -231,7 +231,7 @@ class IncrementalIngestTest {
     assertThat(third.count("vectors_written")).isZero();
     assertThat(third.count("pages")).as("nothing parsed").isZero();
     assertThat(lines(sink)).as("the same lines, none twice").isEqualTo(secondLines);
-    try (VectorStore store = new dev.pagebeam.io.files.FileVectorStore(sink.toString())) {
+    try (dev.pagebeam.io.store.SinkCollection store = new dev.pagebeam.io.files.FileVectorStore(sink.toString())) {
       assertThat(store.count()).isEqualTo(secondLines.size());
     }
   }

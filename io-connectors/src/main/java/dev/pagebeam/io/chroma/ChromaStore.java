@@ -266,11 +266,6 @@ final class ChromaStore implements VectorStore, CollectionVersions {
 
   private static final String MANIFEST_SUFFIX = "-manifest";
 
-  @Override
-  public boolean keepsManifest() {
-    return true;
-  }
-
   private String manifestId() throws IOException {
     if (manifestId == null) {
       ObjectNode body = JSON.createObjectNode();

@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagebeam.io.VectorRecord;
 import dev.pagebeam.io.store.CollectionState;
 import dev.pagebeam.io.store.SearchHit;
-import dev.pagebeam.io.store.StoreException;
-import dev.pagebeam.io.store.VectorStore;
+import dev.pagebeam.io.store.SinkCollection;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.channels.Channels;
@@ -21,9 +20,10 @@ import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 
 /**
  * The file sink's output read as a collection: its recorded model and dimension, its count, and
- * exact (brute-force cosine) search. Writing goes through {@link FileVectorSink#write}.
+ * exact (brute-force cosine) and BM25 search. It has no writer role: the shards are written by
+ * {@link FileVectorSink#write}.
  */
-public final class FileVectorStore implements VectorStore {
+public final class FileVectorStore implements SinkCollection {
   private final String dir;
 
   public FileVectorStore(String dir) {
@@ -50,11 +50,6 @@ public final class FileVectorStore implements VectorStore {
   @Override
   public int probeDimension(int dimension) throws IOException {
     return describe().dimension();
-  }
-
-  @Override
-  public void upsert(List<VectorRecord> records) throws IOException {
-    throw StoreException.fatal("the file sink is written by its Beam transform, not record by record", null);
   }
 
   @Override
@@ -123,6 +118,20 @@ public final class FileVectorStore implements VectorStore {
       lexical = index;
     }
     return lexical.search(text, k);
+  }
+
+  /** Every ({@code chunks} / n)-th text chunk in shard order, up to {@code n} of them. */
+  @Override
+  public java.util.Map<String, String> sampleTexts(int n, long chunks) throws IOException {
+    long step = Math.max(1, chunks / Math.max(1, n));
+    long[] seen = {0};
+    java.util.Map<String, String> texts = new java.util.LinkedHashMap<>();
+    forEach(r -> {
+      if (r.type().equals("text_chunk") && texts.size() < n && seen[0]++ % step == 0) {
+        texts.put(r.id(), r.text());
+      }
+    });
+    return texts;
   }
 
   private interface RecordConsumer {

@@ -380,11 +380,6 @@ final class MilvusStore implements VectorStore, CollectionVersions {
 
   private static final String MANIFEST_SUFFIX = "_manifest";
 
-  @Override
-  public boolean keepsManifest() {
-    return true;
-  }
-
   private MilvusClientV2 manifest() throws StoreException {
     MilvusClientV2 c = client();
     if (!manifestReady) {

@@ -16,7 +16,7 @@ public final class CollectionGuard {
   private CollectionGuard() {}
 
   /** Returns what it did: "created", "recreated" or "checked". */
-  public static String prepare(VectorStore store, String model, int dimension, boolean recreate) throws IOException {
+  public static String prepare(CollectionAdmin store, String model, int dimension, boolean recreate) throws IOException {
     CollectionState state = store.describe();
     if (!state.exists()) {
       store.create(dimension, model);

@@ -10,7 +10,6 @@ import dev.pagebeam.pipeline.options.PagebeamOptions;
 import dev.pagebeam.io.SinkTarget;
 import dev.pagebeam.io.store.CollectionState;
 import dev.pagebeam.io.store.SearchHit;
-import dev.pagebeam.io.store.VectorStore;
 import dev.pagebeam.transforms.model.EmbeddingModel;
 import dev.pagebeam.transforms.model.ModelLocation;
 import java.awt.image.BufferedImage;

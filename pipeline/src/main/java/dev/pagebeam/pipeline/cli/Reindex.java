@@ -14,6 +14,7 @@ import dev.pagebeam.io.VectorRecord;
 import dev.pagebeam.io.store.CollectionVersions;
 import dev.pagebeam.io.store.SearchHit;
 import dev.pagebeam.io.store.StoreException;
+import dev.pagebeam.io.store.SinkCollection;
 import dev.pagebeam.io.store.VectorStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -57,7 +58,7 @@ final class Reindex {
     String version;
     String previousName;
     String serving;
-    try (VectorStore store = Sinks.open(live, o)) {
+    try (VectorStore store = Sinks.database(live, o)) {
       CollectionVersions versions = store.versions();
       serving = versions.live();
       SortedMap<Integer, String> existing = versions.byNumber();
@@ -105,7 +106,7 @@ final class Reindex {
     if (!problems.isEmpty()) {
       return abandon(live, next, o, serving, "it failed validation:\n  " + String.join("\n  ", problems), err);
     }
-    try (VectorStore store = Sinks.open(live, o)) {
+    try (VectorStore store = Sinks.database(live, o)) {
       CollectionVersions versions = store.versions();
       CollectionVersions.Switched switched = versions.switchTo(version, previousName);
       out.println("reindex: " + live + " now serves " + version + ": " + switched.how()
@@ -154,7 +155,7 @@ final class Reindex {
   private static int abandon(SinkTarget live, SinkTarget next, ReindexOptions o, String serving, String why,
       PrintStream err) {
     String dropped;
-    try (VectorStore store = Sinks.open(live, o)) {
+    try (VectorStore store = Sinks.database(live, o)) {
       store.versions().dropVersion(next.collection());
       dropped = "dropped " + next.collection();
     } catch (Exception e) {
@@ -173,7 +174,7 @@ final class Reindex {
    */
   static List<String> validate(Searcher searcher, Summary summary, List<Check> checks, PrintStream out)
       throws Exception {
-    VectorStore store = searcher.store();
+    SinkCollection store = searcher.store();
     List<String> problems = new ArrayList<>();
     long written = summary.get(SinkCounters.VECTORS_WRITTEN);
     long count = store.count();

@@ -1,6 +1,6 @@
 package dev.pagebeam.pipeline.search;
 
-import dev.pagebeam.io.store.VectorStore;
+import dev.pagebeam.io.store.VectorSearcher;
 import java.util.Locale;
 
 /** How a text query is searched (--mode): by its embedding, by BM25 over the texts, or both fused. */
@@ -14,7 +14,7 @@ public enum SearchMode {
   }
 
   /** auto is hybrid where the sink has it, else dense; lexical and hybrid are refused where it has not. */
-  public static SearchMode of(String value, VectorStore store) {
+  public static SearchMode of(String value, VectorSearcher store) {
     switch (value.toLowerCase(Locale.ROOT)) {
       case "auto":
         return store.hasHybrid() ? HYBRID : DENSE;

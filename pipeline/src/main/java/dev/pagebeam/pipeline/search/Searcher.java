@@ -3,7 +3,7 @@ package dev.pagebeam.pipeline.search;
 import dev.pagebeam.io.SinkTarget;
 import dev.pagebeam.io.store.CollectionState;
 import dev.pagebeam.io.store.SearchHit;
-import dev.pagebeam.io.store.VectorStore;
+import dev.pagebeam.io.store.SinkCollection;
 import dev.pagebeam.pipeline.options.ModelSpecs;
 import dev.pagebeam.pipeline.options.PagebeamOptions;
 import dev.pagebeam.pipeline.sink.Sinks;
@@ -17,17 +17,17 @@ import java.util.List;
  * through. Refuses a model whose vectors the collection does not hold.
  */
 public final class Searcher implements AutoCloseable {
-  private final VectorStore store;
+  private final SinkCollection store;
   private final EmbeddingModel model;
 
-  private Searcher(VectorStore store, EmbeddingModel model) {
+  private Searcher(SinkCollection store, EmbeddingModel model) {
     this.store = store;
     this.model = model;
   }
 
   public static Searcher open(PagebeamOptions o, boolean modelGiven) throws IOException {
     SinkTarget target = Sinks.target(o);
-    VectorStore store = Sinks.open(target, o);
+    SinkCollection store = Sinks.open(target, o);
     EmbeddingModel model = null;
     try {
       CollectionState state = store.describe();
@@ -87,7 +87,7 @@ public final class Searcher implements AutoCloseable {
   }
 
   /** The collection searched. */
-  public VectorStore store() {
+  public SinkCollection store() {
     return store;
   }
 

@@ -12,6 +12,7 @@ import dev.pagebeam.io.store.CollectionGuard;
 import dev.pagebeam.io.store.RetryPolicy;
 import dev.pagebeam.io.store.StoreConnector;
 import dev.pagebeam.io.store.StoreException;
+import dev.pagebeam.io.store.SinkCollection;
 import dev.pagebeam.io.store.VectorStore;
 import java.io.IOException;
 
@@ -61,7 +62,7 @@ public final class Sinks {
    * model. An unreachable server is a configuration error too.
    */
   public static String prepare(SinkTarget t, PagebeamOptions o, String model, int dimension) throws IOException {
-    VectorStore store = open(t, o);
+    SinkCollection store = open(t, o);
     try (store) {
       return CollectionGuard.prepare(store, model, dimension, o.getRecreate());
     } catch (StoreException e) {
@@ -78,7 +79,17 @@ public final class Sinks {
     return new RetryPolicy(Integer.MAX_VALUE, 500, o.getSinkRetrySeconds() * 1000L);
   }
 
-  public static VectorStore open(SinkTarget t, PagebeamOptions o) throws IOException {
+  /** The sink's collection for the guard and for searches: the file sink's too. */
+  public static SinkCollection open(SinkTarget t, PagebeamOptions o) throws IOException {
     return t.kind() == SinkTarget.Kind.FILE ? new FileVectorStore(t.directory()) : connector(t, o).open();
+  }
+
+  /** A database sink's collection with every role (reindex switches its versions). */
+  public static VectorStore database(SinkTarget t, PagebeamOptions o) throws IOException {
+    if (t.kind() == SinkTarget.Kind.FILE) {
+      throw new IllegalArgumentException(t + " is the file sink, which keeps no versions: give a chroma:// or"
+          + " milvus:// sink");
+    }
+    return connector(t, o).open();
   }
 }
