@@ -20,6 +20,8 @@ public final class SecretRef implements Serializable {
   private static final long serialVersionUID = 1L;
   /** Values given in this JVM (the command line's); the only way to them is a handle, never serialized with them. */
   private static final Map<String, String> IN_MEMORY = new ConcurrentHashMap<>();
+  /** One handle per value, however many times the options are read. */
+  private static final Map<String, String> HANDLES = new ConcurrentHashMap<>();
 
   private enum Kind {
     NONE,
@@ -52,9 +54,12 @@ public final class SecretRef implements Serializable {
 
   /** Keeps {@code value} in this JVM's memory; the reference resolves only in this JVM. */
   public static SecretRef inMemory(String value) {
-    String handle = UUID.randomUUID().toString();
-    IN_MEMORY.put(handle, Objects.requireNonNull(value));
-    return new SecretRef(Kind.IN_MEMORY, handle);
+    Objects.requireNonNull(value);
+    return new SecretRef(Kind.IN_MEMORY, HANDLES.computeIfAbsent(value, v -> {
+      String handle = UUID.randomUUID().toString();
+      IN_MEMORY.put(handle, v);
+      return handle;
+    }));
   }
 
   /** Whether the secret can only be resolved in the JVM that made the reference (not on a cluster's workers). */

@@ -2,12 +2,16 @@ package dev.pagebeam.io.store;
 
 import java.io.IOException;
 import java.io.Serializable;
+import org.apache.beam.sdk.util.BackOff;
+import org.apache.beam.sdk.util.FluentBackoff;
+import org.apache.beam.sdk.util.Sleeper;
+import org.joda.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Exponential backoff for transient store failures, bounded in attempts and in total time.
- * Non-transient failures are never retried.
+ * Retries of transient store failures on Beam's {@link FluentBackoff}, bounded in attempts and in
+ * total time (the calls' time included). Non-transient failures are never retried.
  */
 public final class RetryPolicy implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -55,14 +59,16 @@ public final class RetryPolicy implements Serializable {
    */
   public <T> T run(String what, Call<T> call) throws IOException {
     long start = System.nanoTime();
-    long backoff = initialBackoffMillis;
+    BackOff backoff = backoff().backoff();
     for (int attempt = 1; ; attempt++) {
       try {
         return call.run();
       } catch (IOException e) {
         boolean retriable = !(e instanceof StoreException) || ((StoreException) e).isTransient();
         long elapsed = (System.nanoTime() - start) / 1_000_000;
-        if (!retriable || attempt >= maxAttempts || elapsed + backoff > maxTotalMillis) {
+        long next = retriable ? backoff.nextBackOffMillis() : BackOff.STOP;
+        // the budget counts the calls' own time too, not only the waits between them
+        if (next == BackOff.STOP || elapsed + next > maxTotalMillis) {
           if (retriable) {
             throw new IOException(what + " failed after " + attempt + " attempts in " + elapsed / 1000.0 + " s: "
                 + e.getMessage(), e);
@@ -71,15 +77,27 @@ public final class RetryPolicy implements Serializable {
         }
         LOG.warn("{} failed (attempt {}{}), retrying in {} ms: {}", what, attempt,
             maxAttempts == Integer.MAX_VALUE ? ", for up to " + maxTotalMillis / 1000 + " s" : " of " + maxAttempts,
-            backoff, e.getMessage());
+            next, e.getMessage());
         try {
-          Thread.sleep(backoff);
+          Sleeper.DEFAULT.sleep(next);
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           throw new IOException(what + " interrupted while waiting to retry", e);
         }
-        backoff = Math.min(backoff * 2, 30_000);
       }
     }
+  }
+
+  /**
+   * Beam's backoff (the one its JdbcIO and ElasticsearchIO retry with): the initial wait doubling,
+   * with Beam's +-50% jitter so that many workers retrying one server do not retry in step, at most
+   * 30 s apart, for at most {@code maxAttempts} attempts; the total time bound is checked above.
+   */
+  private FluentBackoff backoff() {
+    return FluentBackoff.DEFAULT
+        .withInitialBackoff(Duration.millis(Math.max(1, initialBackoffMillis)))
+        .withExponent(2.0)
+        .withMaxBackoff(Duration.standardSeconds(30))
+        .withMaxRetries(maxAttempts - 1);
   }
 }

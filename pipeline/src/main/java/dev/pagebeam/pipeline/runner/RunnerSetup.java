@@ -161,8 +161,6 @@ public final class RunnerSetup {
         flink.getParallelism(), cluster ? ", job jar " + flink.getFilesToStage() : "");
   }
 
-  static final int LOCAL_REST_PORT = freePort();
-
   private static int freePort() {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
@@ -171,7 +169,43 @@ public final class RunnerSetup {
     }
   }
 
-  /** A Flink configuration that keeps an embedded cluster ([local]) on 127.0.0.1. */
+  /** Flink's default REST port, where a configuration names none. */
+  static final int DEFAULT_REST_PORT = 8081;
+
+  /**
+   * The REST port of the embedded cluster ([local]): the one its configuration gives (ours from
+   * {@link #loopbackConfDir}, or the user's --flinkConfDir / FLINK_CONF_DIR), else Flink's default.
+   */
+  static int localRestPort(FlinkPipelineOptions flink) {
+    String dir = flink.getFlinkConfDir() != null ? flink.getFlinkConfDir() : System.getenv("FLINK_CONF_DIR");
+    if (dir == null) {
+      return DEFAULT_REST_PORT;
+    }
+    for (String name : List.of("config.yaml", "flink-conf.yaml")) {
+      Path file = Path.of(dir, name);
+      if (!Files.isRegularFile(file)) {
+        continue;
+      }
+      try {
+        for (String line : Files.readAllLines(file)) {
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*rest\\.port\\s*:\\s*(\\d+)\\s*$")
+              .matcher(line);
+          if (m.matches()) {
+            return Integer.parseInt(m.group(1));
+          }
+        }
+      } catch (IOException e) {
+        LOG.warn("cannot read {}: {}; progress is asked of port {}", file, e.getMessage(), DEFAULT_REST_PORT);
+      }
+      return DEFAULT_REST_PORT;
+    }
+    return DEFAULT_REST_PORT;
+  }
+
+  /**
+   * A Flink configuration that keeps an embedded cluster ([local]) on 127.0.0.1, its REST API on a
+   * port free when the configuration is written (read back by {@link #localRestPort}).
+   */
   static Path loopbackConfDir() {
     try {
       Path dir = Files.createTempDirectory("pagebeam-flink-conf");
@@ -182,7 +216,7 @@ public final class RunnerSetup {
           "taskmanager.bind-host: 127.0.0.1",
           "rest.address: 127.0.0.1",
           "rest.bind-address: 127.0.0.1",
-          "rest.port: " + LOCAL_REST_PORT,
+          "rest.port: " + freePort(),
           "") + "\n");
       dir.toFile().deleteOnExit();
       dir.resolve("config.yaml").toFile().deleteOnExit();
@@ -217,7 +251,7 @@ public final class RunnerSetup {
       return result;
     }
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
-    String rest = kind(options) == Kind.FLINK_CLUSTER ? flink.getFlinkMaster() : "127.0.0.1:" + LOCAL_REST_PORT;
+    String rest = kind(options) == Kind.FLINK_CLUSTER ? flink.getFlinkMaster() : "127.0.0.1:" + localRestPort(flink);
     FlinkProgress monitor = new FlinkProgress(rest, flink.getJobName());
     ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "flink-job");

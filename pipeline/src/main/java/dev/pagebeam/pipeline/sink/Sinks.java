@@ -45,7 +45,7 @@ public final class Sinks {
   public static SecretRef milvusToken(PagebeamOptions o) {
     Secret given = o.getMilvusToken();
     if (given != null && !given.isEmpty()) {
-      return MILVUS_TOKENS.computeIfAbsent(given.reveal(), SecretRef::inMemory);
+      return SecretRef.inMemory(given.reveal());
     }
     if (!o.getMilvusTokenFile().isBlank()) {
       return SecretRef.file(o.getMilvusTokenFile().trim());
@@ -54,8 +54,6 @@ public final class Sinks {
   }
 
   public static final String MILVUS_TOKEN_VARIABLE = "MILVUS_TOKEN";
-  /** One in-memory reference per token value, however many times the options are read. */
-  private static final java.util.Map<String, SecretRef> MILVUS_TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * The dimension guard, before any PDF is read: creates the collection or checks it against the

@@ -15,6 +15,13 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 /**
  * A record of input that could not be turned into elements or vectors, with the reason: which
  * file, which stage, what kind of error, and (for a single element) which element.
+ *
+ * <p>Why not Beam's {@code errorhandling.BadRecord} and its {@code ErrorHandler}: a BadRecord
+ * carries the failed element itself, encoded, and a stack trace; the element of a file task is a
+ * PDF's path but of the encoder a page image of up to megabytes, which would travel and be stored
+ * for every failure of a broken corpus. A DeadLetter carries what the ledger and a user need (the
+ * file, the page and element id, the stage, an {@link ErrorKind} and a one-line reason) and
+ * {@link WithDeadLetters} routes it as a second output, as BadRecord routing would.
  */
 @DefaultCoder(DeadLetter.DeadLetterCoder.class)
 public final class DeadLetter implements Serializable {

@@ -31,6 +31,15 @@ import org.joda.time.Instant;
  * bounded by count and by padded tokens; the last partial batch waits for more input. Leftovers
  * are flushed when the window expires (the end of a batch job) or when the oldest buffered
  * element has waited {@code maxBufferingSeconds}.
+ *
+ * <p>Why not Beam's {@code GroupIntoBatches}: its batches are cut in arrival order, by count or by
+ * a byte weigher, and emitted as they fill. An encoder's cost is the batch's padded length (batch
+ * size x longest input), so this DoFn buffers a window of several batches and sorts it by token
+ * count before cutting, which cuts padding by about half on mixed chunk lengths (BENCHMARKS.md,
+ * {@code bench-encode}); it also bounds a batch by padded tokens, which no weigher of single
+ * elements can express, and routes an element that fails to encode to a dead letter without
+ * losing its batch. {@code GroupIntoBatches.ofSize(..).withShardedKey()} would serve where order
+ * does not matter; here it does.
  */
 class BatchEncodeFn extends DoFn<KV<String, PdfElement>, EmbeddedElement> {
   private static final String BUFFER = "buffer";

@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One loaded model per {@link ModelSpec} per JVM, shared by every DoFn instance and thread, counted
- * by reference and closed when the last user lets go. This is the only static mutable state in
- * pagebeam. On Flink it lives once per job classloader on each TaskManager, which is what a
+ * by reference and closed when the last user lets go. Static mutable state in pagebeam is this,
+ * {@code SecretRef}'s in-memory handles (command-line secrets, held by the launcher JVM only) and
+ * the thread-numbering counters of the time-limited runners; docs/architecture.md lists them. On Flink it lives once per job classloader on each TaskManager, which is what a
  * model's native memory should be scoped to.
  */
 public final class ModelCache {
