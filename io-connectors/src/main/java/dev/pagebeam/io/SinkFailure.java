@@ -1,28 +1,28 @@
 package dev.pagebeam.io;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Serializable;
 import java.util.Objects;
-import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.DefaultCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.schemas.JavaFieldSchema;
+import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
+import org.apache.beam.sdk.schemas.annotations.SchemaCreate;
 
 /** A record a sink could not write, and why. The pipeline turns these into dead letters. */
-@DefaultCoder(SinkFailure.FailureCoder.class)
+@DefaultSchema(JavaFieldSchema.class)
 public final class SinkFailure implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final String recordId;
-  private final String source;
-  private final String documentId;
-  private final int page;
-  private final String type;
-  private final String reason;
+  public final String recordId;
+  public final String source;
+  public final String documentId;
+  public final int page;
+  public final String type;
+  public final String reason;
 
+  /** The coder: Beam's schema coder over the public fields. */
+  public static final Coder<SinkFailure> CODER = RecordSchemas.coder(SinkFailure.class);
+
+  @SchemaCreate
   public SinkFailure(String recordId, String source, String documentId, int page, String type, String reason) {
     this.recordId = Objects.requireNonNull(recordId);
     this.source = Objects.requireNonNull(source);
@@ -78,33 +78,5 @@ public final class SinkFailure implements Serializable {
   @Override
   public String toString() {
     return "SinkFailure[" + recordId + " " + source + "#page=" + page + ": " + reason + "]";
-  }
-
-  /** Deterministic coder. */
-  public static final class FailureCoder extends AtomicCoder<SinkFailure> {
-    private static final Coder<String> STRING = StringUtf8Coder.of();
-
-    public static FailureCoder of() {
-      return new FailureCoder();
-    }
-
-    @Override
-    public void encode(SinkFailure f, OutputStream out) throws IOException {
-      STRING.encode(f.recordId, out);
-      STRING.encode(f.source, out);
-      STRING.encode(f.documentId, out);
-      VarIntCoder.of().encode(f.page, out);
-      STRING.encode(f.type, out);
-      STRING.encode(f.reason, out);
-    }
-
-    @Override
-    public SinkFailure decode(InputStream in) throws IOException {
-      return new SinkFailure(STRING.decode(in), STRING.decode(in), STRING.decode(in), VarIntCoder.of().decode(in),
-          STRING.decode(in), STRING.decode(in));
-    }
-
-    @Override
-    public void verifyDeterministic() {}
   }
 }

@@ -164,7 +164,7 @@ public final class FileVectorSink {
               StandardResolveOptions.RESOLVE_FILE).toString()).withSuffix(".jsonl").withOutputFilenames())
           .getPerDestinationOutputFilenames()
           .apply("CountWrittenLines", ParDo.of(new CountWrittenLinesFn()));
-      return checked.get(CheckDimensionFn.FAILURES).setCoder(SinkFailure.FailureCoder.of());
+      return checked.get(CheckDimensionFn.FAILURES).setCoder(SinkFailure.CODER);
     }
   }
 

@@ -1,28 +1,35 @@
 package dev.pagebeam.io.store;
 
+import dev.pagebeam.io.RecordSchemas;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.schemas.JavaFieldSchema;
+import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
+import org.apache.beam.sdk.schemas.annotations.SchemaCreate;
 
 /**
  * What a collection holds of one input document, as incremental ingest compares it: the document's
  * content hash (its document id), the fingerprint of the settings that shaped its vectors, and how
  * many vectors it has. One entry per document, beside the collection, never per vector.
  */
+@DefaultSchema(JavaFieldSchema.class)
 public final class ManifestEntry implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** The coder of manifest entries in a pipeline (all of them use this one). */
-  public static final org.apache.beam.sdk.coders.Coder<ManifestEntry> CODER =
-      org.apache.beam.sdk.coders.SerializableCoder.of(ManifestEntry.class);
 
-  private final String source;
-  private final String documentId;
-  private final String settings;
-  private final long vectors;
+  public final String source;
+  public final String documentId;
+  public final String settings;
+  public final long vectors;
 
+  /** The coder of manifest entries: Beam's schema coder over the public fields. */
+  public static final Coder<ManifestEntry> CODER = RecordSchemas.coder(ManifestEntry.class);
+
+  @SchemaCreate
   public ManifestEntry(String source, String documentId, String settings, long vectors) {
     this.source = Objects.requireNonNull(source);
     this.documentId = Objects.requireNonNull(documentId);

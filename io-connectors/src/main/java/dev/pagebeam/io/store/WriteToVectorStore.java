@@ -69,9 +69,9 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
     PCollectionTuple written = checked.get(CheckDimensionFn.OK).apply("UpsertBatches",
         ParDo.of(new UpsertBatchesFn(connector, maxBatchRecords, maxBatchBytes, retry))
             .withOutputTags(UpsertBatchesFn.FAILED, TupleTagList.empty()));
-    written.get(UpsertBatchesFn.FAILED).setCoder(SinkFailure.FailureCoder.of());
+    written.get(UpsertBatchesFn.FAILED).setCoder(SinkFailure.CODER);
     return org.apache.beam.sdk.values.PCollectionList.of(checked.get(CheckDimensionFn.FAILURES)
-            .setCoder(SinkFailure.FailureCoder.of()))
+            .setCoder(SinkFailure.CODER))
         .and(written.get(UpsertBatchesFn.FAILED))
         .apply("SinkFailures", org.apache.beam.sdk.transforms.Flatten.pCollections());
   }

@@ -99,7 +99,7 @@ public final class IngestPdfs extends PTransform<PCollection<String>, PDone> {
     if (failed != null) {
       all.add(failed.apply("SinkFailureToDeadLetter",
           MapElements.into(TypeDescriptor.of(DeadLetter.class)).via(IngestPdfs::toDeadLetter))
-          .setCoder(DeadLetter.DeadLetterCoder.of()));
+          .setCoder(DeadLetter.CODER));
     }
     PCollectionList.of(all)
         .apply("AllDeadLetters", Flatten.pCollections())

@@ -1,16 +1,13 @@
 package dev.pagebeam.transforms.core;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Serializable;
 import java.util.Objects;
-import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.DefaultCoder;
-import org.apache.beam.sdk.coders.NullableCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.schemas.JavaBeanSchema;
+import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
+import org.apache.beam.sdk.schemas.annotations.SchemaCreate;
+import org.apache.beam.sdk.schemas.annotations.SchemaIgnore;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * A record of input that could not be turned into elements or vectors, with the reason: which
@@ -23,7 +20,7 @@ import org.apache.beam.sdk.coders.VarIntCoder;
  * file, the page and element id, the stage, an {@link ErrorKind} and a one-line reason) and
  * {@link WithDeadLetters} routes it as a second output, as BadRecord routing would.
  */
-@DefaultCoder(DeadLetter.DeadLetterCoder.class)
+@DefaultSchema(JavaBeanSchema.class)
 public final class DeadLetter implements Serializable {
   private static final long serialVersionUID = 1L;
 
@@ -45,8 +42,12 @@ public final class DeadLetter implements Serializable {
   private final int page;
   private final String element;
 
-  public DeadLetter(
-      String file, String documentId, String stage, ErrorKind errorKind, String message, int page, String element) {
+  /** The coder of dead letters: Beam's schema coder over the getters. */
+  public static final Coder<DeadLetter> CODER = Schemas.coder(DeadLetter.class);
+
+  @SchemaCreate
+  public DeadLetter(String file, @Nullable String documentId, String stage, ErrorKind errorKind, String message,
+      int page, @Nullable String element) {
     this.file = Objects.requireNonNull(file, "file");
     this.documentId = documentId;
     this.stage = Objects.requireNonNull(stage, "stage");
@@ -72,7 +73,7 @@ public final class DeadLetter implements Serializable {
   }
 
   /** SHA-256 of the file, or null when the file could not be read. */
-  public String getDocumentId() {
+  public @Nullable String getDocumentId() {
     return documentId;
   }
 
@@ -94,10 +95,11 @@ public final class DeadLetter implements Serializable {
   }
 
   /** What was skipped ("page 3 image Im1 (60000x60000 px)"), or null for a whole file. */
-  public String getElement() {
+  public @Nullable String getElement() {
     return element;
   }
 
+  @SchemaIgnore
   public boolean isWholeFile() {
     return element == null;
   }
@@ -125,42 +127,5 @@ public final class DeadLetter implements Serializable {
   @Override
   public String toString() {
     return "DeadLetter[" + file + " " + stage + " " + errorKind + (element == null ? "" : " " + element) + ": " + message + "]";
-  }
-
-  /** Deterministic coder for {@link DeadLetter}. */
-  public static final class DeadLetterCoder extends AtomicCoder<DeadLetter> {
-    private static final Coder<String> STRING = StringUtf8Coder.of();
-    private static final Coder<String> NULLABLE_STRING = NullableCoder.of(StringUtf8Coder.of());
-    private static final Coder<Integer> INT = VarIntCoder.of();
-
-    public static DeadLetterCoder of() {
-      return new DeadLetterCoder();
-    }
-
-    @Override
-    public void encode(DeadLetter d, OutputStream out) throws IOException {
-      STRING.encode(d.file, out);
-      NULLABLE_STRING.encode(d.documentId, out);
-      STRING.encode(d.stage, out);
-      STRING.encode(d.errorKind.name(), out);
-      STRING.encode(d.message, out);
-      INT.encode(d.page, out);
-      NULLABLE_STRING.encode(d.element, out);
-    }
-
-    @Override
-    public DeadLetter decode(InputStream in) throws IOException {
-      return new DeadLetter(
-          STRING.decode(in),
-          NULLABLE_STRING.decode(in),
-          STRING.decode(in),
-          ErrorKind.valueOf(STRING.decode(in)),
-          STRING.decode(in),
-          INT.decode(in),
-          NULLABLE_STRING.decode(in));
-    }
-
-    @Override
-    public void verifyDeterministic() {}
   }
 }

@@ -54,7 +54,7 @@ public final class EncodePdfElements extends PTransform<PCollection<PdfElement>,
           .withOutputTags(BatchEncodeFn.EMBEDDED, TupleTagList.of(BatchEncodeFn.DEAD_LETTERS)));
     }
     encoded.get(BatchEncodeFn.EMBEDDED).setCoder(EmbeddedElement.EmbeddedCoder.of());
-    encoded.get(BatchEncodeFn.DEAD_LETTERS).setCoder(DeadLetter.DeadLetterCoder.of());
+    encoded.get(BatchEncodeFn.DEAD_LETTERS).setCoder(DeadLetter.CODER);
     return new Result(elements.getPipeline(), encoded.get(BatchEncodeFn.EMBEDDED),
         encoded.get(BatchEncodeFn.DEAD_LETTERS));
   }

@@ -43,7 +43,7 @@ public final class ChunkPageText extends PTransform<PCollection<PageText>, PColl
     PCollectionTuple out = pages.apply("Chunk", ParDo.of(new ChunkPageTextFn(settings))
         .withOutputTags(CHUNKS, TupleTagList.of(DEAD_LETTERS)));
     out.get(CHUNKS).setCoder(PdfElement.ElementCoder.of());
-    out.get(DEAD_LETTERS).setCoder(DeadLetter.DeadLetterCoder.of());
+    out.get(DEAD_LETTERS).setCoder(DeadLetter.CODER);
     return out;
   }
 }

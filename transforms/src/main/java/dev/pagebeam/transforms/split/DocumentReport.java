@@ -1,18 +1,13 @@
 package dev.pagebeam.transforms.split;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import dev.pagebeam.transforms.core.Schemas;
 import java.io.Serializable;
 import java.util.Objects;
-import org.apache.beam.sdk.coders.AtomicCoder;
-import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.DefaultCoder;
-import org.apache.beam.sdk.coders.NullableCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.schemas.JavaFieldSchema;
+import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
+import org.apache.beam.sdk.schemas.annotations.SchemaCreate;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * What one call of the splitter did with a file (the whole file, a page range or an OCR task):
@@ -20,21 +15,25 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  * Every matched file gets exactly one report marked {@link #isFileReport()}: the per-file ledger
  * is made from these reports and the elements.
  */
-@DefaultCoder(DocumentReport.ReportCoder.class)
+@DefaultSchema(JavaFieldSchema.class)
 public final class DocumentReport implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final String source;
-  private final String documentId;
-  private final boolean fileReport;
-  private final int pages;
-  private final int pagesWithoutText;
-  private final int ocrPages;
-  private final long millis;
-  private final String failure;
+  public final String source;
+  public final @Nullable String documentId;
+  public final boolean fileReport;
+  public final int pages;
+  public final int pagesWithoutText;
+  public final int ocrPages;
+  public final long millis;
+  public final @Nullable String failure;
 
-  public DocumentReport(String source, String documentId, boolean fileReport, int pages, int pagesWithoutText,
-      int ocrPages, long millis, String failure) {
+  /** The coder: Beam's schema coder over the public fields. */
+  public static final Coder<DocumentReport> CODER = Schemas.coder(DocumentReport.class);
+
+  @SchemaCreate
+  public DocumentReport(String source, @Nullable String documentId, boolean fileReport, int pages,
+      int pagesWithoutText, int ocrPages, long millis, @Nullable String failure) {
     this.source = Objects.requireNonNull(source);
     this.documentId = documentId;
     this.fileReport = fileReport;
@@ -105,37 +104,5 @@ public final class DocumentReport implements Serializable {
   @Override
   public String toString() {
     return "DocumentReport[" + source + ", " + pages + " pages" + (failure == null ? "" : ", failed: " + failure) + "]";
-  }
-
-  /** Deterministic coder for {@link DocumentReport}. */
-  public static final class ReportCoder extends AtomicCoder<DocumentReport> {
-    private static final Coder<String> STRING = StringUtf8Coder.of();
-    private static final Coder<String> NULLABLE = NullableCoder.of(StringUtf8Coder.of());
-    private static final Coder<Integer> INT = VarIntCoder.of();
-
-    public static ReportCoder of() {
-      return new ReportCoder();
-    }
-
-    @Override
-    public void encode(DocumentReport r, OutputStream out) throws IOException {
-      STRING.encode(r.source, out);
-      NULLABLE.encode(r.documentId, out);
-      BooleanCoder.of().encode(r.fileReport, out);
-      INT.encode(r.pages, out);
-      INT.encode(r.pagesWithoutText, out);
-      INT.encode(r.ocrPages, out);
-      VarLongCoder.of().encode(r.millis, out);
-      NULLABLE.encode(r.failure, out);
-    }
-
-    @Override
-    public DocumentReport decode(InputStream in) throws IOException {
-      return new DocumentReport(STRING.decode(in), NULLABLE.decode(in), BooleanCoder.of().decode(in), INT.decode(in),
-          INT.decode(in), INT.decode(in), VarLongCoder.of().decode(in), NULLABLE.decode(in));
-    }
-
-    @Override
-    public void verifyDeterministic() {}
   }
 }

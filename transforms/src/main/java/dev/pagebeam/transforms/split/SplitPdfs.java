@@ -106,8 +106,8 @@ public final class SplitPdfs extends PTransform<PCollection<String>, SplitPdfs.R
               .withOutputTags(SplitOutputs.PAGE_TEXTS,
                   TupleTagList.of(SplitOutputs.DEAD_LETTERS).and(SplitOutputs.REPORTS)));
       ocr.get(SplitOutputs.PAGE_TEXTS).setCoder(PageText.PageTextCoder.of());
-      ocr.get(SplitOutputs.DEAD_LETTERS).setCoder(DeadLetter.DeadLetterCoder.of());
-      ocr.get(SplitOutputs.REPORTS).setCoder(DocumentReport.ReportCoder.of());
+      ocr.get(SplitOutputs.DEAD_LETTERS).setCoder(DeadLetter.CODER);
+      ocr.get(SplitOutputs.REPORTS).setCoder(DocumentReport.CODER);
       pageTexts.add(ocr.get(SplitOutputs.PAGE_TEXTS));
       deadLetters.add(ocr.get(SplitOutputs.DEAD_LETTERS));
       reports.add(ocr.get(SplitOutputs.REPORTS));
@@ -124,7 +124,7 @@ public final class SplitPdfs extends PTransform<PCollection<String>, SplitPdfs.R
         .apply("ReadImageText", ParDo.of(new ReadImageTextFn(settings))
             .withOutputTags(ReadImageTextFn.ELEMENTS, TupleTagList.of(ReadImageTextFn.DEAD_LETTERS)));
     images.get(ReadImageTextFn.ELEMENTS).setCoder(PdfElement.ElementCoder.of());
-    images.get(ReadImageTextFn.DEAD_LETTERS).setCoder(DeadLetter.DeadLetterCoder.of());
+    images.get(ReadImageTextFn.DEAD_LETTERS).setCoder(DeadLetter.CODER);
     deadLetters.add(images.get(ReadImageTextFn.DEAD_LETTERS));
 
     PCollection<PdfElement> elements = PCollectionList.of(chunked.get(ChunkPageText.CHUNKS))
@@ -138,9 +138,9 @@ public final class SplitPdfs extends PTransform<PCollection<String>, SplitPdfs.R
   private static void setCoders(PCollectionTuple tuple) {
     tuple.get(SplitOutputs.PAGE_TEXTS).setCoder(PageText.PageTextCoder.of());
     tuple.get(SplitOutputs.IMAGES).setCoder(PdfElement.ElementCoder.of());
-    tuple.get(SplitOutputs.DEAD_LETTERS).setCoder(DeadLetter.DeadLetterCoder.of());
+    tuple.get(SplitOutputs.DEAD_LETTERS).setCoder(DeadLetter.CODER);
     tuple.get(SplitOutputs.OCR_TASKS).setCoder(DocumentTask.TaskCoder.of());
-    tuple.get(SplitOutputs.REPORTS).setCoder(DocumentReport.ReportCoder.of());
+    tuple.get(SplitOutputs.REPORTS).setCoder(DocumentReport.CODER);
     if (tuple.has(SplitOutputs.TASKS)) {
       tuple.get(SplitOutputs.TASKS).setCoder(DocumentTask.TaskCoder.of());
     }

@@ -90,7 +90,7 @@ class SplitPdfsOcrTest {
         .apply(ParDo.of(new ReadImageTextFn(SplitSettings.defaults()))
             .withOutputTags(ReadImageTextFn.ELEMENTS, TupleTagList.of(ReadImageTextFn.DEAD_LETTERS)));
     out.get(ReadImageTextFn.ELEMENTS).setCoder(PdfElement.ElementCoder.of());
-    out.get(ReadImageTextFn.DEAD_LETTERS).setCoder(DeadLetter.DeadLetterCoder.of());
+    out.get(ReadImageTextFn.DEAD_LETTERS).setCoder(DeadLetter.CODER);
     PAssert.that(out.get(ReadImageTextFn.DEAD_LETTERS)).satisfies(letters -> {
       assertThat(letters).hasSize(2).allSatisfy(d -> {
         assertThat(d.getStage()).isEqualTo(DeadLetter.STAGE_OCR);

@@ -1,0 +1,47 @@
+package dev.pagebeam.transforms.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.SchemaCoder;
+import org.apache.beam.sdk.testing.CoderProperties;
+import org.junit.jupiter.api.Test;
+
+/** The small records travel with Beam's schema coders: every field, nulls included, survives a round trip. */
+class RecordSchemasTest {
+  @Test
+  void deadLettersRoundTripWithTheirNullableFields() throws Exception {
+    DeadLetter whole = DeadLetter.forFile("/data/a.pdf", null, DeadLetter.STAGE_OPEN, ErrorKind.DAMAGED, "not a PDF");
+    DeadLetter element = DeadLetter.forElement("/data/b.pdf", "ab12", DeadLetter.STAGE_IMAGES, ErrorKind.IMAGE_FAILED,
+        "JPX decoder missing", 3, "page 3 image Im1 (60000x60000 px)");
+    CoderProperties.coderDecodeEncodeEqual(DeadLetter.CODER, whole);
+    CoderProperties.coderDecodeEncodeEqual(DeadLetter.CODER, element);
+    DeadLetter back = org.apache.beam.sdk.util.CoderUtils.clone(DeadLetter.CODER, element);
+    assertThat(back.getPage()).isEqualTo(3);
+    assertThat(back.getErrorKind()).isEqualTo(ErrorKind.IMAGE_FAILED);
+    assertThat(back.getElement()).isEqualTo("page 3 image Im1 (60000x60000 px)");
+    assertThat(org.apache.beam.sdk.util.CoderUtils.clone(DeadLetter.CODER, whole).isWholeFile()).isTrue();
+
+    Schema schema = ((SchemaCoder<DeadLetter>) DeadLetter.CODER).getSchema();
+    assertThat(schema.getFieldNames()).containsExactlyInAnyOrder("file", "documentId", "stage", "errorKind", "message",
+        "page", "element");
+    assertThat(schema.getField("documentId").getType().getNullable()).isTrue();
+    assertThat(schema.getField("file").getType().getNullable()).isFalse();
+  }
+
+  @Test
+  void fileReportsRoundTrip() throws Exception {
+    dev.pagebeam.transforms.split.DocumentReport failed = new dev.pagebeam.transforms.split.DocumentReport(
+        "/data/c.pdf", null, true, 0, 0, 0, 12L, "ENCRYPTED: a password is needed");
+    dev.pagebeam.transforms.split.DocumentReport read = new dev.pagebeam.transforms.split.DocumentReport(
+        "/data/d.pdf", "ff00", false, 12, 2, 1, 3_000_000_000L, null);
+    for (dev.pagebeam.transforms.split.DocumentReport r : java.util.List.of(failed, read)) {
+      CoderProperties.coderDecodeEncodeEqual(dev.pagebeam.transforms.split.DocumentReport.CODER, r);
+    }
+    dev.pagebeam.transforms.split.DocumentReport back = org.apache.beam.sdk.util.CoderUtils.clone(
+        dev.pagebeam.transforms.split.DocumentReport.CODER, read);
+    assertThat(back.millis()).isEqualTo(3_000_000_000L);
+    assertThat(back.pagesWithoutText()).isEqualTo(2);
+    assertThat(back.isFileReport()).isFalse();
+  }
+}
