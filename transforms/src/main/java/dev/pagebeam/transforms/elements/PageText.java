@@ -1,19 +1,16 @@
 package dev.pagebeam.transforms.elements;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import dev.pagebeam.transforms.core.Schemas;
 import java.io.Serializable;
 import java.util.Objects;
-import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.DefaultCoder;
-import org.apache.beam.sdk.coders.NullableCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.schemas.JavaBeanSchema;
+import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
+import org.apache.beam.sdk.schemas.annotations.SchemaCreate;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** The text of one page before chunking: from its text layer or from OCR. */
-@DefaultCoder(PageText.PageTextCoder.class)
+@DefaultSchema(JavaBeanSchema.class)
 public final class PageText implements Serializable {
   private static final long serialVersionUID = 1L;
 
@@ -27,6 +24,9 @@ public final class PageText implements Serializable {
   private final String thumbnailId;
 
   /** Text from the page's text layer, without a thumbnail. */
+  /** The coder: Beam's schema coder over the getters. */
+  public static final Coder<PageText> CODER = Schemas.coder(PageText.class);
+
   public PageText(String documentId, String source, int page, int pageCount, String text) {
     this(documentId, source, page, pageCount, text, TextSource.TEXT_LAYER, -1, null);
   }
@@ -35,8 +35,9 @@ public final class PageText implements Serializable {
    * @param ocrConfidence mean OCR word confidence 0-100, or -1 for text-layer text
    * @param thumbnailId the id of the page's thumbnail, or null when none was rendered
    */
+  @SchemaCreate
   public PageText(String documentId, String source, int page, int pageCount, String text, TextSource textSource,
-      int ocrConfidence, String thumbnailId) {
+      int ocrConfidence, @Nullable String thumbnailId) {
     this.documentId = Objects.requireNonNull(documentId);
     this.source = Objects.requireNonNull(source);
     this.page = page;
@@ -78,7 +79,7 @@ public final class PageText implements Serializable {
   }
 
   /** The page thumbnail's id, or null. */
-  public String getThumbnailId() {
+  public @Nullable String getThumbnailId() {
     return thumbnailId;
   }
 
@@ -106,37 +107,5 @@ public final class PageText implements Serializable {
   @Override
   public String toString() {
     return "PageText[" + source + "#page=" + page + ", " + text.length() + " chars, " + textSource.label() + "]";
-  }
-
-  /** Deterministic coder for {@link PageText}. */
-  public static final class PageTextCoder extends AtomicCoder<PageText> {
-    private static final Coder<String> STRING = StringUtf8Coder.of();
-    private static final Coder<String> NULLABLE_STRING = NullableCoder.of(StringUtf8Coder.of());
-    private static final Coder<Integer> INT = VarIntCoder.of();
-
-    public static PageTextCoder of() {
-      return new PageTextCoder();
-    }
-
-    @Override
-    public void encode(PageText p, OutputStream out) throws IOException {
-      STRING.encode(p.documentId, out);
-      STRING.encode(p.source, out);
-      INT.encode(p.page, out);
-      INT.encode(p.pageCount, out);
-      STRING.encode(p.text, out);
-      INT.encode(p.textSource.ordinal(), out);
-      INT.encode(p.ocrConfidence + 1, out);
-      NULLABLE_STRING.encode(p.thumbnailId, out);
-    }
-
-    @Override
-    public PageText decode(InputStream in) throws IOException {
-      return new PageText(STRING.decode(in), STRING.decode(in), INT.decode(in), INT.decode(in), STRING.decode(in),
-          TextSource.values()[INT.decode(in)], INT.decode(in) - 1, NULLABLE_STRING.decode(in));
-    }
-
-    @Override
-    public void verifyDeterministic() {}
   }
 }

@@ -1,16 +1,12 @@
 package dev.pagebeam.transforms.split;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import dev.pagebeam.transforms.core.Schemas;
 import java.io.Serializable;
 import java.util.Objects;
-import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.DefaultCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.schemas.JavaFieldSchema;
+import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
+import org.apache.beam.sdk.schemas.annotations.SchemaCreate;
 
 /**
  * A share of the work on a document: a range of its pages (text and thumbnails), the scan of the
@@ -18,7 +14,7 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  * or a range of pages to read by OCR. Only the path and the range travel; the worker reads the
  * file itself.
  */
-@DefaultCoder(DocumentTask.TaskCoder.class)
+@DefaultSchema(JavaFieldSchema.class)
 public final class DocumentTask implements Serializable {
   private static final long serialVersionUID = 1L;
 
@@ -29,14 +25,18 @@ public final class DocumentTask implements Serializable {
     OCR
   }
 
-  private final String source;
-  private final long sizeBytes;
-  private final String documentId;
-  private final int pageCount;
-  private final Kind kind;
-  private final int firstPage;
-  private final int lastPage;
+  public final String source;
+  public final long sizeBytes;
+  public final String documentId;
+  public final int pageCount;
+  public final Kind kind;
+  public final int firstPage;
+  public final int lastPage;
 
+  /** The coder: Beam's schema coder over the public fields. */
+  public static final Coder<DocumentTask> CODER = Schemas.coder(DocumentTask.class);
+
+  @SchemaCreate
   public DocumentTask(
       String source, long sizeBytes, String documentId, int pageCount, Kind kind, int firstPage, int lastPage) {
     this.source = Objects.requireNonNull(source);
@@ -107,36 +107,5 @@ public final class DocumentTask implements Serializable {
   @Override
   public String toString() {
     return source + " " + describe();
-  }
-
-  /** Deterministic coder for {@link DocumentTask}. */
-  public static final class TaskCoder extends AtomicCoder<DocumentTask> {
-    private static final Coder<String> STRING = StringUtf8Coder.of();
-    private static final Coder<Integer> INT = VarIntCoder.of();
-    private static final Coder<Long> LONG = VarLongCoder.of();
-
-    public static TaskCoder of() {
-      return new TaskCoder();
-    }
-
-    @Override
-    public void encode(DocumentTask t, OutputStream out) throws IOException {
-      STRING.encode(t.source, out);
-      LONG.encode(t.sizeBytes, out);
-      STRING.encode(t.documentId, out);
-      INT.encode(t.pageCount, out);
-      INT.encode(t.kind.ordinal(), out);
-      INT.encode(t.firstPage, out);
-      INT.encode(t.lastPage, out);
-    }
-
-    @Override
-    public DocumentTask decode(InputStream in) throws IOException {
-      return new DocumentTask(STRING.decode(in), LONG.decode(in), STRING.decode(in), INT.decode(in),
-          Kind.values()[INT.decode(in)], INT.decode(in), INT.decode(in));
-    }
-
-    @Override
-    public void verifyDeterministic() {}
   }
 }

@@ -105,7 +105,7 @@ public final class SplitPdfs extends PTransform<PCollection<String>, SplitPdfs.R
           .apply("ReadScannedPages", ParDo.of(new ReadScannedPagesFn(settings))
               .withOutputTags(SplitOutputs.PAGE_TEXTS,
                   TupleTagList.of(SplitOutputs.DEAD_LETTERS).and(SplitOutputs.REPORTS)));
-      ocr.get(SplitOutputs.PAGE_TEXTS).setCoder(PageText.PageTextCoder.of());
+      ocr.get(SplitOutputs.PAGE_TEXTS).setCoder(PageText.CODER);
       ocr.get(SplitOutputs.DEAD_LETTERS).setCoder(DeadLetter.CODER);
       ocr.get(SplitOutputs.REPORTS).setCoder(DocumentReport.CODER);
       pageTexts.add(ocr.get(SplitOutputs.PAGE_TEXTS));
@@ -136,13 +136,13 @@ public final class SplitPdfs extends PTransform<PCollection<String>, SplitPdfs.R
   }
 
   private static void setCoders(PCollectionTuple tuple) {
-    tuple.get(SplitOutputs.PAGE_TEXTS).setCoder(PageText.PageTextCoder.of());
+    tuple.get(SplitOutputs.PAGE_TEXTS).setCoder(PageText.CODER);
     tuple.get(SplitOutputs.IMAGES).setCoder(PdfElement.ElementCoder.of());
     tuple.get(SplitOutputs.DEAD_LETTERS).setCoder(DeadLetter.CODER);
-    tuple.get(SplitOutputs.OCR_TASKS).setCoder(DocumentTask.TaskCoder.of());
+    tuple.get(SplitOutputs.OCR_TASKS).setCoder(DocumentTask.CODER);
     tuple.get(SplitOutputs.REPORTS).setCoder(DocumentReport.CODER);
     if (tuple.has(SplitOutputs.TASKS)) {
-      tuple.get(SplitOutputs.TASKS).setCoder(DocumentTask.TaskCoder.of());
+      tuple.get(SplitOutputs.TASKS).setCoder(DocumentTask.CODER);
     }
   }
 

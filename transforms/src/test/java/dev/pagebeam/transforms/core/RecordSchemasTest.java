@@ -44,4 +44,29 @@ class RecordSchemasTest {
     assertThat(back.pagesWithoutText()).isEqualTo(2);
     assertThat(back.isFileReport()).isFalse();
   }
+
+  @Test
+  void pageTextsAndTasksRoundTrip() throws Exception {
+    dev.pagebeam.transforms.elements.PageText ocr = new dev.pagebeam.transforms.elements.PageText("ff00", "/data/s.pdf",
+        7, 9, "scanned words", dev.pagebeam.transforms.elements.TextSource.OCR, 81, "thumb-7");
+    dev.pagebeam.transforms.elements.PageText layer = new dev.pagebeam.transforms.elements.PageText("ff00",
+        "/data/s.pdf", 1, 9, "");
+    CoderProperties.coderDecodeEncodeEqual(dev.pagebeam.transforms.elements.PageText.CODER, ocr);
+    CoderProperties.coderDecodeEncodeEqual(dev.pagebeam.transforms.elements.PageText.CODER, layer);
+    dev.pagebeam.transforms.elements.PageText back = org.apache.beam.sdk.util.CoderUtils.clone(
+        dev.pagebeam.transforms.elements.PageText.CODER, ocr);
+    assertThat(back.getTextSource()).isEqualTo(dev.pagebeam.transforms.elements.TextSource.OCR);
+    assertThat(back.getOcrConfidence()).isEqualTo(81);
+    assertThat(org.apache.beam.sdk.util.CoderUtils.clone(dev.pagebeam.transforms.elements.PageText.CODER, layer)
+        .getThumbnailId()).isNull();
+
+    dev.pagebeam.transforms.split.DocumentTask task = new dev.pagebeam.transforms.split.DocumentTask("/data/big.pdf",
+        7_000_000_000L, "ab", 1200, dev.pagebeam.transforms.split.DocumentTask.Kind.OCR, 101, 150);
+    CoderProperties.coderDecodeEncodeEqual(dev.pagebeam.transforms.split.DocumentTask.CODER, task);
+    dev.pagebeam.transforms.split.DocumentTask t = org.apache.beam.sdk.util.CoderUtils.clone(
+        dev.pagebeam.transforms.split.DocumentTask.CODER, task);
+    assertThat(t.kind()).isEqualTo(dev.pagebeam.transforms.split.DocumentTask.Kind.OCR);
+    assertThat(t.sizeBytes()).isEqualTo(7_000_000_000L);
+    assertThat(t.pages()).isEqualTo(50);
+  }
 }
