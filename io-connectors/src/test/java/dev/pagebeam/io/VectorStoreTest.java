@@ -40,6 +40,37 @@ class VectorStoreTest {
     return out;
   }
 
+  /**
+   * Milvus's BM25 matches words as the file sink's Lucene analyzer does: "installing" finds
+   * "install", "mutexes" finds "mutex", and a query of stop words only finds nothing.
+   */
+  @org.junit.jupiter.api.Test
+  void milvusLexicalSearchStemsAndDropsStopWordsAsTheFileSinkDoes() throws Exception {
+    Random random = new Random(7);
+    String[] texts = {"To install the package, run the installer as root.", "Each mutex guards one queue of jobs.",
+        "The the of and a an is are", "Colour profiles describe how a device renders colour."};
+    List<VectorRecord> records = new ArrayList<>();
+    for (int i = 0; i < texts.length; i++) {
+      records.add(new VectorRecord(String.format("%032x", i), "d".repeat(64), "text_chunk", "/corpus/manual.pdf",
+          i + 1, texts[i], "/corpus/manual.pdf#page=" + (i + 1), "h".repeat(64), "test-model", unit(random, 8)));
+    }
+    try (VectorStore store = TestServers.connector("milvus", TestServers.uniqueCollection("stems")).open();
+         dev.pagebeam.io.store.Bm25Index lucene = new dev.pagebeam.io.store.Bm25Index()) {
+      store.create(8, "test-model");
+      store.upsert(records);
+      for (VectorRecord r : records) {
+        lucene.add(new SearchHit(r.id(), 0, r.type(), r.source(), r.page(), r.preview(200), r.ref()), r.text());
+      }
+      for (String[] q : new String[][] {{"installing", "1"}, {"mutexes", "2"}, {"rendering colours", "4"}}) {
+        assertThat(store.searchText(q[0], 3)).as(q[0]).extracting(SearchHit::page)
+            .containsExactly(Integer.parseInt(q[1]));
+        assertThat(lucene.search(q[0], 3)).as(q[0]).extracting(SearchHit::page)
+            .containsExactly(Integer.parseInt(q[1]));
+      }
+      assertThat(store.searchText("the of and", 3)).as("stop words only").isEmpty();
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"chroma", "milvus"})
   void guardCreatesUpsertsAreIdempotentAndSearchFindsTheNearest(String kind) throws Exception {

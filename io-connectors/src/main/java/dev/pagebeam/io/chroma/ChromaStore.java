@@ -239,20 +239,20 @@ final class ChromaStore implements VectorStore, CollectionVersions {
 
   /**
    * The best an honest client can do without a full-text index on the server: the {@link
-   * #HYBRID_CANDIDATES} nearest records (or more for a large k) are ranked a second time by BM25
-   * over their texts (term statistics of those candidates), and the two rankings fused by RRF. A
-   * record outside the dense candidates cannot be found by its words alone.
+   * #HYBRID_CANDIDATES} nearest records (or more for a deep fusion) ranked a second time by BM25 over
+   * their texts (term statistics of those candidates). A record outside the dense candidates cannot
+   * be found by its words alone.
    */
   @Override
-  public List<SearchHit> hybridSearch(float[] vector, String text, int k) throws IOException {
-    int n = Math.max(HYBRID_CANDIDATES, dev.pagebeam.io.store.Fusion.depth(k));
+  public dev.pagebeam.io.store.Rankings rankings(float[] vector, String text, int depth) throws IOException {
+    int n = Math.max(HYBRID_CANDIDATES, depth);
     List<String> texts = new ArrayList<>();
     List<SearchHit> dense = query(vector, n, texts);
     try (dev.pagebeam.io.store.Bm25Index index = new dev.pagebeam.io.store.Bm25Index()) {
       for (int i = 0; i < dense.size(); i++) {
         index.add(dense.get(i), texts.get(i));
       }
-      return dev.pagebeam.io.store.Fusion.rrf(List.of(dense, index.search(text, n)), k);
+      return new dev.pagebeam.io.store.Rankings(dense, index.search(text, n));
     }
   }
 

@@ -36,11 +36,9 @@ import io.milvus.v2.service.vector.request.QueryIteratorReq;
 import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.UpsertReq;
-import io.milvus.v2.service.vector.request.AnnSearchReq;
-import io.milvus.v2.service.vector.request.HybridSearchReq;
 import io.milvus.v2.service.vector.request.data.EmbeddedText;
+import dev.pagebeam.io.store.Bm25Index;
 import io.milvus.v2.service.vector.request.data.FloatVec;
-import io.milvus.v2.service.vector.request.ranker.RRFRanker;
 import io.milvus.v2.service.vector.response.QueryResp;
 import io.milvus.v2.service.vector.response.SearchResp;
 import java.io.IOException;
@@ -64,7 +62,9 @@ final class MilvusStore implements VectorStore, CollectionVersions {
   private static final int PATH = 4096;
 
   /** Fields added after the first release: written only to collections that have them. */
-  static final List<String> OPTIONAL_FIELDS = List.of("thumbnail", "text_source", "sparse");
+  static final List<String> OPTIONAL_FIELDS = List.of("thumbnail", "text_source", "sparse", "lexical");
+  /** The text's analyzed terms, BM25's input (collections made before it run BM25 over "text" itself). */
+  private static final String LEXICAL = "lexical";
   /** The BM25 term weights of the text, made by the server's BM25 function (never written by us). */
   static final String SPARSE = "sparse";
   static final List<String> HIT_FIELDS = List.of("type", "source", "page", "preview", "ref");
@@ -161,12 +161,15 @@ final class MilvusStore implements VectorStore, CollectionVersions {
       schema.addField(AddFieldReq.builder().fieldName("ref").dataType(DataType.VarChar).maxLength(PATH).build());
       schema.addField(AddFieldReq.builder().fieldName("page").dataType(DataType.Int64).build());
       schema.addField(AddFieldReq.builder().fieldName("preview").dataType(DataType.VarChar).maxLength(PREVIEW).build());
-      // the text is analyzed (Milvus's standard analyzer) and turned into BM25 term weights by the server
-      schema.addField(AddFieldReq.builder().fieldName("text").dataType(DataType.VarChar).maxLength(TEXT)
+      schema.addField(AddFieldReq.builder().fieldName("text").dataType(DataType.VarChar).maxLength(TEXT).build());
+      // BM25 runs on the server over the text's terms as the file sink's Lucene EnglishAnalyzer makes
+      // them (stop words dropped, stemmed): Milvus Lite's analyzer only tokenizes, and with the terms
+      // made here every Milvus matches "installing" to "install" as the file sink does
+      schema.addField(AddFieldReq.builder().fieldName(LEXICAL).dataType(DataType.VarChar).maxLength(TEXT)
           .enableAnalyzer(true).build());
       schema.addField(AddFieldReq.builder().fieldName(SPARSE).dataType(DataType.SparseFloatVector).build());
       schema.addFunction(CreateCollectionReq.Function.builder().name("text_bm25").functionType(FunctionType.BM25)
-          .inputFieldNames(List.of("text")).outputFieldNames(List.of(SPARSE)).build());
+          .inputFieldNames(List.of(LEXICAL)).outputFieldNames(List.of(SPARSE)).build());
       schema.addField(AddFieldReq.builder().fieldName("thumbnail").dataType(DataType.VarChar).maxLength(PATH).build());
       schema.addField(AddFieldReq.builder().fieldName("text_source").dataType(DataType.VarChar).maxLength(16).build());
       IndexParam index = IndexParam.builder().fieldName(VECTOR).indexType(IndexParam.IndexType.HNSW)
@@ -291,6 +294,9 @@ final class MilvusStore implements VectorStore, CollectionVersions {
       }
       if (optional.contains("text_source")) {
         row.addProperty("text_source", r.textSource() == null ? "" : r.textSource());
+      }
+      if (optional.contains(LEXICAL)) {
+        row.addProperty(LEXICAL, clip(Bm25Index.terms(r.text()), TEXT));
       }
       rows.add(row);
     }
@@ -650,38 +656,21 @@ final class MilvusStore implements VectorStore, CollectionVersions {
     if (!hasLexical()) {
       throw new UnsupportedOperationException(noLexicalReason());
     }
+    String query = optionalFields().contains(LEXICAL) ? Bm25Index.terms(text) : text;
+    if (query.isBlank()) {
+      return List.of(); // only stop words: nothing to match, as on the file sink
+    }
     try {
       // Milvus Lite reports BM25 scores negated (as a distance); the order is right either way
       List<SearchHit> hits = new ArrayList<>();
       for (SearchHit h : hits(reader().search(SearchReq.builder().collectionName(target.collection())
-          .annsField(SPARSE).data(List.of(new EmbeddedText(text))).limit(k).metricType(IndexParam.MetricType.BM25)
+          .annsField(SPARSE).data(List.of(new EmbeddedText(query))).limit(k).metricType(IndexParam.MetricType.BM25)
           .outputFields(HIT_FIELDS).consistencyLevel(ConsistencyLevel.STRONG).build()))) {
         hits.add(h.withScore(Math.abs(h.score())));
       }
       return hits;
     } catch (RuntimeException e) {
       throw classify("searching the text", e);
-    }
-  }
-
-  /** The server's hybrid search: a dense and a BM25 request, fused by its RRFRanker with K = 60. */
-  @Override
-  public List<SearchHit> hybridSearch(float[] vector, String text, int k) throws IOException {
-    if (!hasLexical()) {
-      throw new UnsupportedOperationException(noLexicalReason());
-    }
-    int depth = dev.pagebeam.io.store.Fusion.depth(k);
-    try {
-      return hits(reader().hybridSearch(HybridSearchReq.builder().collectionName(target.collection())
-          .searchRequests(List.of(
-              AnnSearchReq.builder().vectorFieldName(VECTOR).vectors(List.of(new FloatVec(vector))).limit(depth)
-                  .metricType(IndexParam.MetricType.COSINE).build(),
-              AnnSearchReq.builder().vectorFieldName(SPARSE).vectors(List.of(new EmbeddedText(text))).limit(depth)
-                  .metricType(IndexParam.MetricType.BM25).build()))
-          .ranker(new RRFRanker(dev.pagebeam.io.store.Fusion.K)).limit(k).outFields(HIT_FIELDS)
-          .consistencyLevel(ConsistencyLevel.STRONG).build()));
-    } catch (RuntimeException e) {
-      throw classify("hybrid searching", e);
     }
   }
 

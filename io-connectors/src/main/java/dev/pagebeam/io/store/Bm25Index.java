@@ -53,6 +53,35 @@ public final class Bm25Index implements AutoCloseable {
     return this;
   }
 
+  /**
+   * {@code text} as this index's analyzer sees it: its terms (lower case, stop words dropped, Porter
+   * stems) joined by spaces. A sink whose server cannot stem (Milvus Lite's analyzer only
+   * tokenizes) indexes these, so that its BM25 matches words as this index does.
+   */
+  public static String terms(String text) {
+    if (text == null || text.isEmpty()) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    try (TokenStream tokens = TERMS.tokenStream(TEXT, text)) {
+      CharTermAttribute term = tokens.addAttribute(CharTermAttribute.class);
+      tokens.reset();
+      while (tokens.incrementToken()) {
+        if (out.length() > 0) {
+          out.append(' ');
+        }
+        out.append(term);
+      }
+      tokens.end();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("analyzing a text in memory", e);
+    }
+    return out.toString();
+  }
+
+  /** The analyzer of {@link #terms}; Lucene analyzers reuse their token streams per thread. */
+  private static final Analyzer TERMS = new EnglishAnalyzer();
+
   public int size() {
     return records.size();
   }

@@ -30,13 +30,16 @@ public interface VectorSearcher extends StoreHandle {
   }
 
   /**
-   * Dense and BM25 results fused by reciprocal rank ({@link Fusion}), each list {@link
-   * Fusion#depth} deep; {@code vector} is the query embedded with the model's query prefix, {@code
-   * text} the query as typed.
+   * The query's two rankings, each {@code depth} deep: by {@code vector} (the query embedded with
+   * the model's query prefix) and by BM25 over the texts ({@code text}, the query as typed).
    */
-  default List<SearchHit> hybridSearch(float[] vector, String text, int k) throws IOException {
-    int depth = Fusion.depth(k);
-    return Fusion.rrf(List.of(search(vector, depth), searchText(text, depth)), k);
+  default Rankings rankings(float[] vector, String text, int depth) throws IOException {
+    return new Rankings(search(vector, depth), searchText(text, depth));
+  }
+
+  /** The {@code k} best records of the query's two rankings fused by {@code fusion}. */
+  default List<SearchHit> hybridSearch(float[] vector, String text, int k, Fusion fusion) throws IOException {
+    return fusion.fuse(rankings(vector, text, fusion.depth(k)), k);
   }
 
   /**

@@ -226,7 +226,8 @@ public final class PagebeamCli {
     b.append("  query         embed --text (or --image) with the collection's model and print the --k nearest\n");
     b.append("                records of --sink (file: exact search, chroma://, milvus://)\n");
     b.append("  eval          run the questions of --queries (FILE.pdf, relevant pages, question) against --sink\n");
-    b.append("                and print recall@k, MRR@10 and nDCG@10, overall and per file, and the misses\n");
+    b.append("                and print recall@k, MRR@10 and nDCG@10, overall and per file, and the misses;\n");
+    b.append("                --mode=all prints every search mode side by side\n");
     b.append("  inspect-model print a model's family, dimension, max tokens, pooling, graph inputs and outputs,\n");
     b.append("                and the device it would run on (--model, --device)\n");
     b.append("  bench-split   benchmark: the split stage on the DirectRunner vs a bare 2-thread loop\n");
@@ -237,6 +238,8 @@ public final class PagebeamCli {
     b.append("  bench-ingest  benchmark: each stage alone vs the whole ingest on the DirectRunner and on Flink\n");
     b.append("  bench-incremental  benchmark: the incremental rerun over an unchanged corpus vs the full ingest\n");
     b.append("  bench-reindex benchmark: readers' time without a whole answer, ingest --recreate vs reindex\n");
+    b.append("  bench-hostile benchmark: ingest of a hostile corpus under the default heap vs the JVM's\n");
+    b.append("  bench-fusion  benchmark: hybrid search's fusion functions side by side on the same rankings\n");
     b.append("  --help        this text\n\n");
     appendOptions(b, "Options (ingest):\n", PagebeamOptions.class);
     appendOptions(b, "\nOptions (query; it also takes --sink, --model, the Chroma and Milvus options and --device):\n",
@@ -314,7 +317,7 @@ public final class PagebeamCli {
       "encode", "device", "cpuThreads", "cudaMemoryLimitMb", "textBatchSize", "imageBatchSize", "maxBatchTokens",
       "encoderShards", "encoderBatching", "maxBufferingSeconds", "workers", "recreate", "full", "prune", "lockDir", "sink", "chromaTenant", "chromaDatabase", "milvusDatabase",
       "milvusToken", "milvusTokenFile", "milvusTls", "sinkBatchSize", "sinkRetrySeconds", "writeElements", "writeImages",
-      "text", "image", "mode", "k", "queries", "json", "keep", "validate");
+      "text", "image", "mode", "k", "fusion", "hybridWeight", "fusionDepth", "queries", "json", "keep", "validate");
 
   private static String defaultOf(Method m) {
     if (m.getAnnotation(Default.String.class) != null) {

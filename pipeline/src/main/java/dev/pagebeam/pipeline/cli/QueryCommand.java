@@ -1,6 +1,8 @@
 package dev.pagebeam.pipeline.cli;
 
 import dev.pagebeam.pipeline.search.SearchMode;
+import dev.pagebeam.pipeline.search.QueryShape;
+import dev.pagebeam.io.store.Fusion;
 import dev.pagebeam.pipeline.search.Searcher;
 
 import dev.pagebeam.pipeline.options.ModelSpecs;
@@ -34,13 +36,20 @@ final class QueryCommand {
     if (o.getK() < 1) {
       throw new IllegalArgumentException("--k=" + o.getK() + " must be at least 1");
     }
+    Fusion fusion = Searcher.fusion(o);
     try (Searcher searcher = Searcher.open(o, modelGiven)) {
       SearchMode mode = o.getImage().isBlank() ? SearchMode.of(o.getMode(), searcher.store()) : SearchMode.dense(o.getMode(), "--image");
-      List<SearchHit> hits = o.getImage().isBlank() ? searcher.search(o.getText(), o.getK(), mode)
+      List<SearchHit> hits = o.getImage().isBlank() ? searcher.search(o.getText(), o.getK(), mode, fusion)
           : searcher.store().search(embed(searcher.model(), o), o.getK());
+      String how = mode.label();
+      if (mode == SearchMode.HYBRID || mode == SearchMode.AUTO) {
+        how += ", " + Searcher.fusionFor(mode, o.getText(), fusion).describe(o.getK());
+        String lean = QueryShape.of(o.getText()).reason();
+        how += mode == SearchMode.AUTO && lean != null ? ", leaning lexical: " + lean : "";
+      }
       out.printf("query %s%s (model %s, %s, %s)%n", o.getText().isBlank() ? "" : "\"" + o.getText() + "\"",
           o.getImage().isBlank() ? "" : " image " + o.getImage(), searcher.modelId(), searcher.describeTarget(),
-          mode.label());
+          how);
       int rank = 1;
       for (SearchHit h : hits) {
         // an image hit shows its file, then its caption and OCR text (the text it was embedded by)

@@ -2,6 +2,7 @@ package dev.pagebeam.pipeline.cli;
 
 import dev.pagebeam.pipeline.search.Evaluation;
 import dev.pagebeam.pipeline.search.SearchMode;
+import dev.pagebeam.io.store.Fusion;
 import dev.pagebeam.pipeline.search.Searcher;
 
 import dev.pagebeam.pipeline.ingest.Summary;
@@ -190,7 +191,7 @@ final class Reindex {
     int passed = 0;
     for (Map.Entry<String, String> sample : samples.entrySet()) {
       String preview = VectorRecord.preview(sample.getValue(), 200);
-      List<SearchHit> hits = searcher.search(sample.getValue(), TOP, SearchMode.DENSE);
+      List<SearchHit> hits = searcher.search(sample.getValue(), TOP, SearchMode.DENSE, Fusion.DEFAULT);
       if (hits.stream().anyMatch(h -> h.id().equals(sample.getKey()) || h.preview().equals(preview))) {
         found++;
       } else {
@@ -199,7 +200,7 @@ final class Reindex {
       }
     }
     for (Check check : checks) {
-      List<SearchHit> hits = searcher.search(check.query, TOP, SearchMode.DENSE);
+      List<SearchHit> hits = searcher.search(check.query, TOP, SearchMode.DENSE, Fusion.DEFAULT);
       if (hits.stream().anyMatch(h -> check.file.equals(Evaluation.fileName(h.source())))) {
         passed++;
       } else {

@@ -125,6 +125,16 @@ public final class Evaluation {
       return new Scored(q, ranks, k);
     }
 
+    /** The share of the question's pages found in the top k. */
+    public double recall() {
+      return recall;
+    }
+
+    /** 1 / the rank of the first relevant result in the top 10, or 0. */
+    public double reciprocalRank() {
+      return reciprocalRank;
+    }
+
     /** The first rank of a relevant page, or 0 when none is in the results looked at. */
     int bestRank() {
       return relevantRanks.isEmpty() ? 0 : relevantRanks.get(0);
@@ -148,6 +158,8 @@ public final class Evaluation {
 
     /** Each question's search time (embedding included), in milliseconds; empty when not measured. */
     private List<Double> millis = List.of();
+    /** How hybrid and auto fused the rankings; null for dense and lexical. */
+    private String fusion;
 
     public Report(List<Scored> scored, int k, String mode) {
       this.scored = scored;
@@ -160,12 +172,13 @@ public final class Evaluation {
       return this;
     }
 
-    /** The median search time in ms (the mean of the middle two for an even count). */
+    public Report withFusion(String description) {
+      this.fusion = description;
+      return this;
+    }
+
     double medianMillis() {
-      List<Double> sorted = new ArrayList<>(millis);
-      java.util.Collections.sort(sorted);
-      int n = sorted.size();
-      return n == 0 ? 0 : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+      return median(millis);
     }
 
     static double[] means(List<Scored> s) {
@@ -200,7 +213,8 @@ public final class Evaluation {
     }
 
     public void print(PrintStream out, String target, String model) {
-      out.printf("eval: %d questions, %s, model %s, %s, k=%d%n", scored.size(), target, model, mode, k);
+      out.printf("eval: %d questions, %s, model %s, %s%s, k=%d%n", scored.size(), target, model, mode,
+          fusion == null ? "" : " (" + fusion + ")", k);
       String format = "%-40s %9s %9s %9s %9s%n";
       out.printf(format, "", "questions", "recall@" + k, "MRR@10", "nDCG@10");
       row(out, "all", scored);
@@ -225,6 +239,9 @@ public final class Evaluation {
       n.put("sink", target);
       n.put("model", model);
       n.put("mode", mode);
+      if (fusion != null) {
+        n.put("fusion", fusion);
+      }
       n.put("k", k);
       put(n, scored);
       n.put("median_ms", round(medianMillis()));
@@ -247,12 +264,107 @@ public final class Evaluation {
       n.put("ndcg@10", round(m[2]));
     }
 
-    private static double round(double x) {
+    static double round(double x) {
       return Math.round(x * 10000) / 10000.0;
     }
 
     private static String pages(Set<Integer> pages) {
       return String.join(",", pages.stream().map(String::valueOf).toList());
+    }
+  }
+
+  /** The median of {@code values} (the mean of the middle two for an even count); 0 for none. */
+  static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    java.util.Collections.sort(sorted);
+    int n = sorted.size();
+    return n == 0 ? 0 : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  /**
+   * Every mode on the same questions, side by side ({@code eval --mode=all}), with the rule hybrid
+   * search is held to: its recall@k at least the better of dense and lexical, less one question.
+   */
+  public static final class Comparison {
+    private final Map<dev.pagebeam.pipeline.search.SearchMode, List<Scored>> scored;
+    private final int k;
+    private final String fusion;
+    private final List<Double> millis;
+
+    public Comparison(Map<dev.pagebeam.pipeline.search.SearchMode, List<Scored>> scored, int k, String fusion,
+        List<Double> millis) {
+      this.scored = scored;
+      this.k = k;
+      this.fusion = fusion;
+      this.millis = millis;
+    }
+
+    private int questions() {
+      return scored.values().iterator().next().size();
+    }
+
+    /** Questions with a relevant page in the top k, by mode. */
+    private static long found(List<Scored> s) {
+      return s.stream().filter(x -> x.recall > 0).count();
+    }
+
+    /**
+     * How many questions hybrid finds beyond the better of dense and lexical (negative: fewer),
+     * counted by recall@k summed over the questions; null when the sink lacks one of the three.
+     */
+    Double hybridMargin() {
+      List<Scored> h = scored.get(dev.pagebeam.pipeline.search.SearchMode.HYBRID);
+      List<Scored> d = scored.get(dev.pagebeam.pipeline.search.SearchMode.DENSE);
+      List<Scored> l = scored.get(dev.pagebeam.pipeline.search.SearchMode.LEXICAL);
+      if (h == null || d == null || l == null) {
+        return null;
+      }
+      return recallSum(h) - Math.max(recallSum(d), recallSum(l));
+    }
+
+    private static double recallSum(List<Scored> s) {
+      return s.stream().mapToDouble(x -> x.recall).sum();
+    }
+
+    public void print(PrintStream out, String target, String model) {
+      out.printf("eval: %d questions, %s, model %s, every mode, k=%d, hybrid and auto fuse by %s%n", questions(),
+          target, model, k, fusion);
+      String format = "%-10s %9s %9s %9s %9s%n";
+      out.printf(format, "mode", "recall@" + k, "MRR@10", "nDCG@10", "misses");
+      scored.forEach((mode, s) -> {
+        double[] m = Report.means(s);
+        out.printf(Locale.ROOT, "%-10s %9.3f %9.3f %9.3f %9d%n", mode.label(), m[0], m[1], m[2],
+            s.size() - found(s));
+      });
+      Double margin = hybridMargin();
+      if (margin != null) {
+        out.printf(Locale.ROOT, "hybrid against the better of dense and lexical: %+.1f questions found in the top %d"
+            + " (the rule: at least -1)%n", margin, k);
+      }
+      out.printf(Locale.ROOT, "median query time %.1f ms (both rankings and every mode, %d queries)%n",
+          median(millis), millis.size());
+    }
+
+    public ObjectNode json(String target, String model) {
+      ObjectNode n = Json.MAPPER.createObjectNode();
+      n.put("sink", target);
+      n.put("model", model);
+      n.put("mode", "all");
+      n.put("fusion", fusion);
+      n.put("k", k);
+      n.put("questions", questions());
+      ObjectNode modes = n.putObject("modes");
+      scored.forEach((mode, s) -> {
+        double[] m = Report.means(s);
+        modes.putObject(mode.label()).put("recall@" + k, Report.round(m[0])).put("mrr@10", Report.round(m[1]))
+            .put("ndcg@10", Report.round(m[2])).put("found", found(s));
+      });
+      Double margin = hybridMargin();
+      if (margin != null) {
+        n.put("hybrid_margin", Report.round(margin));
+      }
+      n.put("median_ms", Report.round(median(millis)));
+      return n;
     }
   }
 }

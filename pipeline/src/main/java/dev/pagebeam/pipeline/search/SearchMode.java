@@ -3,21 +3,25 @@ package dev.pagebeam.pipeline.search;
 import dev.pagebeam.io.store.VectorSearcher;
 import java.util.Locale;
 
-/** How a text query is searched (--mode): by its embedding, by BM25 over the texts, or both fused. */
+/**
+ * How a text query is searched (--mode): by its embedding, by BM25 over the texts, both fused, or
+ * auto: both fused, leaning to the words for queries shaped like the document's own text.
+ */
 public enum SearchMode {
   DENSE,
   LEXICAL,
-  HYBRID;
+  HYBRID,
+  AUTO;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** auto is hybrid where the sink has it, else dense; lexical and hybrid are refused where it has not. */
+  /** auto is dense where the sink has no hybrid search; lexical and hybrid are refused where it has not. */
   public static SearchMode of(String value, VectorSearcher store) {
     switch (value.toLowerCase(Locale.ROOT)) {
       case "auto":
-        return store.hasHybrid() ? HYBRID : DENSE;
+        return store.hasHybrid() ? AUTO : DENSE;
       case "dense":
         return DENSE;
       case "lexical":

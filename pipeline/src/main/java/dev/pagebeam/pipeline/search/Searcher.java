@@ -2,10 +2,13 @@ package dev.pagebeam.pipeline.search;
 
 import dev.pagebeam.io.SinkTarget;
 import dev.pagebeam.io.store.CollectionState;
+import dev.pagebeam.io.store.Fusion;
+import dev.pagebeam.io.store.Rankings;
 import dev.pagebeam.io.store.SearchHit;
 import dev.pagebeam.io.store.SinkCollection;
 import dev.pagebeam.pipeline.options.ModelSpecs;
 import dev.pagebeam.pipeline.options.PagebeamOptions;
+import dev.pagebeam.pipeline.options.QueryOptions;
 import dev.pagebeam.pipeline.sink.Sinks;
 import dev.pagebeam.transforms.model.EmbeddingModel;
 import dev.pagebeam.transforms.model.ModelLocation;
@@ -71,19 +74,58 @@ public final class Searcher implements AutoCloseable {
     return store.describeTarget();
   }
 
+  /** The dense weight auto gives a query shaped like the document's own text (docs/BENCHMARKS.md, "Fusion"). */
+  public static final double AUTO_LEXICAL_LEAN = 0.3;
+
   /**
    * The {@code k} best records for a text query: by its embedding (with the model's query prefix),
-   * by BM25 over the texts (the query as typed), or both fused.
+   * by BM25 over the texts (the query as typed), or both fused by {@code fusion} (auto: leaning to
+   * the words for a query that {@link QueryShape} finds shaped like the document's own text).
    */
-  public List<SearchHit> search(String text, int k, SearchMode mode) throws Exception {
+  public List<SearchHit> search(String text, int k, SearchMode mode, Fusion fusion) throws Exception {
     switch (mode) {
       case LEXICAL:
         return store.searchText(text, k);
       case HYBRID:
-        return store.hybridSearch(model.embedTexts(List.of(text), true).vectors[0], text, k);
+      case AUTO:
+        return store.hybridSearch(embedQuery(text), text, k, fusionFor(mode, text, fusion));
       default:
-        return store.search(model.embedTexts(List.of(text), true).vectors[0], k);
+        return store.search(embedQuery(text), k);
     }
+  }
+
+  /** Both rankings of a text query, {@code depth} deep each: every mode can be derived from them. */
+  public Rankings rankings(String text, int depth) throws Exception {
+    float[] vector = embedQuery(text);
+    return store.hasLexical() || store.hasHybrid() ? store.rankings(vector, text, depth)
+        : new Rankings(store.search(vector, depth), List.of());
+  }
+
+  /** The fusion the options ask for, validated. */
+  public static Fusion fusion(QueryOptions o) {
+    return Fusion.of(o.getFusion(), o.getHybridWeight(), o.getFusionDepth());
+  }
+
+  /** The first {@code depth} results of {@code mode}, derived from the query's two rankings. */
+  public static List<SearchHit> ranked(SearchMode mode, Rankings r, String text, int depth, Fusion fusion) {
+    switch (mode) {
+      case DENSE:
+        return r.top(depth).dense();
+      case LEXICAL:
+        return r.top(depth).lexical();
+      default:
+        return fusionFor(mode, text, fusion).fuse(r, depth);
+    }
+  }
+
+  /** The fusion a hybrid or auto search of {@code text} uses. */
+  public static Fusion fusionFor(SearchMode mode, String text, Fusion fusion) {
+    return mode == SearchMode.AUTO && QueryShape.of(text).leansLexical()
+        ? fusion.withDenseWeight(Math.min(fusion.denseWeight(), AUTO_LEXICAL_LEAN)) : fusion;
+  }
+
+  private float[] embedQuery(String text) throws Exception {
+    return model.embedTexts(List.of(text), true).vectors[0];
   }
 
   /** The collection searched. */

@@ -44,7 +44,8 @@ class PagebeamCliTest {
       }
     }
     assertThat(PagebeamCli.optionDocs(ReindexOptions.class)).extracting(o -> o.name).containsExactly("keep", "validate");
-    assertThat(PagebeamCli.optionDocs(QueryOptions.class)).extracting(o -> o.name).containsExactly("text", "image", "mode", "k");
+    assertThat(PagebeamCli.optionDocs(QueryOptions.class)).extracting(o -> o.name).containsExactly("text", "image", "mode", "k", "fusion",
+        "hybridWeight", "fusionDepth");
     // every option has its place in the help's order, and the order names no option that is gone
     java.util.List<String> names = new java.util.ArrayList<>();
     PagebeamCli.optionDocs().forEach(o -> names.add(o.name));
