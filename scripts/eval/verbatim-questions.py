@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Picks verbatim questions for `pagebeam eval`: sentences copied from the pages of a split.
 
-    python3 scripts/eval/verbatim-questions.py OUTPUT/elements N SEED > verbatim.tsv
+    python3 scripts/eval/verbatim-questions.py OUTPUT/elements N SEED [FILE.pdf,...] > verbatim.tsv
 
 Reads the text chunks of an `ingest --writeElements=true` run, splits each page's text into
 sentences, keeps those of 12 to 30 words that are mostly letters and occur on one page of the
-corpus only, and prints N of them (a seeded, reproducible pick, at most one per page) as
+corpus only, and prints N of them (a seeded, reproducible pick, at most one per page, only from
+the files named, when named) as
 FILE.pdf<TAB>PAGE<TAB>SENTENCE lines.
 """
 import json
@@ -16,6 +17,7 @@ import sys
 from collections import defaultdict
 
 elements, count, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+only = set(sys.argv[4].split(",")) if len(sys.argv) > 4 else None
 pages = defaultdict(list)
 for name in sorted(os.listdir(elements)):
     with open(os.path.join(elements, name), encoding="utf-8") as f:
@@ -35,7 +37,8 @@ where = defaultdict(set)
 for key, texts in pages.items():
     for s in sentences(" ".join(texts)):
         where[s].add(key)
-candidates = sorted((s, next(iter(keys))) for s, keys in where.items() if len(keys) == 1)
+candidates = sorted((s, next(iter(keys))) for s, keys in where.items()
+                    if len(keys) == 1 and (only is None or next(iter(keys))[0] in only))
 random.Random(seed).shuffle(candidates)
 used = set()
 for s, (file, page) in candidates:
