@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * query --mode on the file sink, Chroma and Milvus over the sample corpus: an exact identifier that
  * occurs on one page only (the web console's port, 7421) is found first by lexical and hybrid search,
  * where the dense vectors alone put another document first; a paraphrase still finds its page in
- * hybrid mode. Chroma has no lexical mode and says so.
+ * hybrid mode; auto leans to the words for the identifier. Chroma has no lexical mode and says so.
  */
 class HybridSearchTest {
   @TempDir Path out;
@@ -36,8 +36,10 @@ class HybridSearchTest {
     } else {
       assertThat(first(sink, "7421", "lexical")).contains("lighthouse-sync-admin-guide.pdf  page 1");
     }
-    // auto is hybrid on every sink pagebeam made
-    assertThat(query(sink, "7421", "auto").stdout).contains(", hybrid)");
+    // auto fuses both on every sink pagebeam made, leaning to the words for an identifier
+    IngestRun auto = query(sink, "7421", "auto");
+    assertThat(auto.stdout).contains(", auto, convex").contains("leaning lexical: '7421' looks like an identifier");
+    assertThat(first(sink, "7421", "auto")).contains("lighthouse-sync-admin-guide.pdf  page 1");
 
     IngestRun paraphrase = query(sink, "how do I renew a peer certificate that ran out", "hybrid");
     assertThat(paraphrase.exitCode).as(paraphrase.stderr).isZero();
