@@ -149,6 +149,8 @@ final class ChromaStore implements VectorStore, CollectionVersions {
       ObjectNode m = metadatas.addObject();
       m.put("document_id", r.documentId());
       m.put("source", r.source());
+      // the file's name: what RAG front ends that read Chroma (Open WebUI) show as the citation
+      m.put("name", fileName(r.source()));
       m.put("page", r.page());
       m.put("type", r.type());
       m.put("model", r.modelId());
@@ -161,13 +163,16 @@ final class ChromaStore implements VectorStore, CollectionVersions {
       if (r.textSource() != null) {
         m.put("text_source", r.textSource());
       }
-      if (r.text() == null) {
-        documents.addNull();
-      } else {
-        documents.add(r.text());
-      }
+      // every record has a document, empty for an image without text: readers of the collection
+      // (Open WebUI) take documents to be strings
+      documents.add(r.text() == null ? "" : r.text());
     }
     send("POST", base + "/collections/" + id() + "/upsert", body, false);
+  }
+
+  static String fileName(String source) {
+    int slash = Math.max(source.lastIndexOf('/'), source.lastIndexOf('\\'));
+    return source.substring(slash + 1);
   }
 
   @Override
@@ -203,10 +208,7 @@ final class ChromaStore implements VectorStore, CollectionVersions {
       q.add(f);
     }
     body.put("n_results", n);
-    ArrayNode include = body.putArray("include").add("metadatas").add("distances");
-    if (texts != null) {
-      include.add("documents");
-    }
+    body.putArray("include").add("metadatas").add("distances").add("documents");
     JsonNode r = send("POST", base + "/collections/" + id() + "/query", body, false);
     List<SearchHit> hits = new ArrayList<>();
     JsonNode ids = r.get("ids").get(0);
@@ -214,7 +216,8 @@ final class ChromaStore implements VectorStore, CollectionVersions {
       JsonNode m = r.get("metadatas").get(0).get(i);
       double distance = r.get("distances").get(0).get(i).asDouble();
       hits.add(new SearchHit(ids.get(i).asText(), 1 - distance, m.path("type").asText(), m.path("source").asText(),
-          m.path("page").asInt(), m.path("preview").asText(), m.path("ref").asText()));
+          m.path("page").asInt(), m.path("preview").asText(), m.path("ref").asText())
+          .withContent(r.path("documents").path(0).path(i).asText(""), m.path("thumbnail").asText("")));
       if (texts != null) {
         texts.add(r.path("documents").path(0).path(i).asText(""));
       }

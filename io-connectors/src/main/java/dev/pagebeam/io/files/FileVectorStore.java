@@ -116,11 +116,12 @@ public final class FileVectorStore implements SinkCollection {
   /** The shards as read by the first search; a store is opened per command, so it does not go stale. */
   private Snapshot snapshot;
 
-  private Snapshot snapshot() throws IOException {
+  private synchronized Snapshot snapshot() throws IOException {
     if (snapshot == null) {
       Snapshot s = new Snapshot();
       forEach(r -> {
-        s.hits.add(new SearchHit(r.id(), 0, r.type(), r.source(), r.page(), r.preview(200), r.ref()));
+        s.hits.add(new SearchHit(r.id(), 0, r.type(), r.source(), r.page(), r.preview(200), r.ref())
+            .withContent(r.text(), r.thumbnail()));
         s.vectors.add(unit(r.vector()));
         s.texts.add(r.text());
       });

@@ -67,7 +67,7 @@ final class MilvusStore implements VectorStore, CollectionVersions {
   private static final String LEXICAL = "lexical";
   /** The BM25 term weights of the text, made by the server's BM25 function (never written by us). */
   static final String SPARSE = "sparse";
-  static final List<String> HIT_FIELDS = List.of("type", "source", "page", "preview", "ref");
+  static final List<String> HIT_FIELDS = List.of("type", "source", "page", "preview", "ref", "text");
 
   private final MilvusConnector target;
   private MilvusClientV2 client;
@@ -617,10 +617,19 @@ final class MilvusStore implements VectorStore, CollectionVersions {
     try {
       return hits(reader().search(SearchReq.builder().collectionName(target.collection()).annsField(VECTOR)
           .data(List.of(new FloatVec(vector))).limit(k).metricType(IndexParam.MetricType.COSINE)
-          .outputFields(HIT_FIELDS).consistencyLevel(ConsistencyLevel.STRONG).build()));
+          .outputFields(hitFields()).consistencyLevel(ConsistencyLevel.STRONG).build()));
     } catch (RuntimeException e) {
       throw classify("searching", e);
     }
+  }
+
+  /** The fields a hit shows: the thumbnail's only where the collection has it. */
+  private List<String> hitFields() throws StoreException {
+    List<String> fields = new ArrayList<>(HIT_FIELDS);
+    if (optionalFields().contains("thumbnail")) {
+      fields.add("thumbnail");
+    }
+    return fields;
   }
 
   private static List<SearchHit> hits(SearchResp r) {
@@ -629,7 +638,7 @@ final class MilvusStore implements VectorStore, CollectionVersions {
       Map<String, Object> e = h.getEntity();
       hits.add(new SearchHit(String.valueOf(h.getId()), h.getScore(), String.valueOf(e.get("type")),
           String.valueOf(e.get("source")), ((Number) e.get("page")).intValue(), String.valueOf(e.get("preview")),
-          String.valueOf(e.get("ref"))));
+          String.valueOf(e.get("ref"))).withContent((String) e.get("text"), (String) e.get("thumbnail")));
     }
     return hits;
   }
@@ -665,7 +674,7 @@ final class MilvusStore implements VectorStore, CollectionVersions {
       List<SearchHit> hits = new ArrayList<>();
       for (SearchHit h : hits(reader().search(SearchReq.builder().collectionName(target.collection())
           .annsField(SPARSE).data(List.of(new EmbeddedText(query))).limit(k).metricType(IndexParam.MetricType.BM25)
-          .outputFields(HIT_FIELDS).consistencyLevel(ConsistencyLevel.STRONG).build()))) {
+          .outputFields(hitFields()).consistencyLevel(ConsistencyLevel.STRONG).build()))) {
         hits.add(h.withScore(Math.abs(h.score())));
       }
       return hits;

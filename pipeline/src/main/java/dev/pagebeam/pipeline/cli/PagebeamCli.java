@@ -9,6 +9,8 @@ import dev.pagebeam.pipeline.sink.Sinks;
 import dev.pagebeam.pipeline.options.ReindexOptions;
 import dev.pagebeam.pipeline.options.EvalOptions;
 import dev.pagebeam.pipeline.options.QueryOptions;
+import dev.pagebeam.pipeline.options.ServeOptions;
+import dev.pagebeam.pipeline.serve.ServeCommand;
 import dev.pagebeam.pipeline.options.PagebeamOptions;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -60,6 +62,8 @@ public final class PagebeamCli {
         return inspectModel(rest, out, err);
       case "query":
         return search("query", QueryOptions.class, QueryCommand::run, rest, out, err);
+      case "serve":
+        return search("serve", ServeOptions.class, ServeCommand::run, rest, out, err);
       case "options-table":
         out.print(optionsTable());
         return OK;
@@ -225,6 +229,9 @@ public final class PagebeamCli {
     b.append("                alias; Chroma: two renames), and keep --keep earlier versions\n");
     b.append("  query         embed --text (or --image) with the collection's model and print the --k nearest\n");
     b.append("                records of --sink (file: exact search, chroma://, milvus://)\n");
+    b.append("  serve         serve --sink over HTTP on --host:--port: OpenAI-compatible /v1/embeddings with the\n");
+    b.append("                collection's model, /search, /openapi.json (an LLM tool), a search page at /,\n");
+    b.append("                /health and /metrics (docs/serve.md)\n");
     b.append("  eval          run the questions of --queries (FILE.pdf, relevant pages, question) against --sink\n");
     b.append("                and print recall@k, MRR@10 and nDCG@10, overall and per file, and the misses;\n");
     b.append("                --mode=all prints every search mode side by side\n");
@@ -244,6 +251,8 @@ public final class PagebeamCli {
     appendOptions(b, "Options (ingest):\n", PagebeamOptions.class);
     appendOptions(b, "\nOptions (query; it also takes --sink, --model, the Chroma and Milvus options and --device):\n",
         QueryOptions.class);
+    appendOptions(b, "\nOptions (serve; it also takes --sink, --output, --model and the options query takes):\n",
+        ServeOptions.class);
     appendOptions(b, "\nOptions (eval; it also takes --sink, --model, --k and the options query takes):\n",
         EvalOptions.class);
     appendOptions(b, "\nOptions (reindex; it also takes every ingest option):\n", ReindexOptions.class);

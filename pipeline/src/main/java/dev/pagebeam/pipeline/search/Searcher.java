@@ -83,14 +83,20 @@ public final class Searcher implements AutoCloseable {
    * the words for a query that {@link QueryShape} finds shaped like the document's own text).
    */
   public List<SearchHit> search(String text, int k, SearchMode mode, Fusion fusion) throws Exception {
+    return search(text, mode == SearchMode.LEXICAL ? null : embedQuery(text), k, mode, fusion);
+  }
+
+  /** The same, with the query's embedding made elsewhere (null for a lexical search). */
+  public List<SearchHit> search(String text, float[] queryVector, int k, SearchMode mode, Fusion fusion)
+      throws Exception {
     switch (mode) {
       case LEXICAL:
         return store.searchText(text, k);
       case HYBRID:
       case AUTO:
-        return store.hybridSearch(embedQuery(text), text, k, fusionFor(mode, text, fusion));
+        return store.hybridSearch(queryVector, text, k, fusionFor(mode, text, fusion));
       default:
-        return store.search(embedQuery(text), k);
+        return store.search(queryVector, k);
     }
   }
 

@@ -220,11 +220,14 @@ public final class EmbeddingModel implements AutoCloseable {
     public final int truncated;
     /** batch size x padded length */
     public final int paddedTokens;
+    /** Tokens of each input, prefix and special tokens included, after any cut. */
+    public final int[] tokens;
 
-    TextVectors(float[][] vectors, int truncated, int paddedTokens) {
+    TextVectors(float[][] vectors, int truncated, int paddedTokens, int[] tokens) {
       this.vectors = vectors;
       this.truncated = truncated;
       this.paddedTokens = paddedTokens;
+      this.tokens = tokens;
     }
   }
 
@@ -233,6 +236,7 @@ public final class EmbeddingModel implements AutoCloseable {
     String prefix = query ? manifest.queryPrefix() : manifest.documentPrefix();
     int n = texts.size();
     long[][] ids = new long[n][];
+    int[] tokens = new int[n];
     int truncated = 0;
     int longest = 1;
     for (int i = 0; i < n; i++) {
@@ -246,6 +250,7 @@ public final class EmbeddingModel implements AutoCloseable {
         truncated++;
       }
       ids[i] = t;
+      tokens[i] = t.length;
       longest = Math.max(longest, t.length);
     }
     long[] flatIds = new long[n * longest];
@@ -265,7 +270,7 @@ public final class EmbeddingModel implements AutoCloseable {
         inputs.put(TOKEN_TYPE_IDS, OnnxTensor.createTensor(env, LongBuffer.wrap(new long[n * longest]), shape));
       }
       float[][] vectors = run(text, inputs, textOutput, n, longest, mask);
-      return new TextVectors(vectors, truncated, n * longest);
+      return new TextVectors(vectors, truncated, n * longest, tokens);
     } catch (OrtException e) {
       throw new IllegalStateException("ONNX Runtime failed on a text batch of " + n + ": " + e.getMessage(), e);
     } finally {

@@ -1,5 +1,6 @@
 package dev.pagebeam.transforms.encode;
 
+import dev.pagebeam.transforms.model.Vectors;
 import dev.pagebeam.transforms.core.PagebeamCounters;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -302,15 +303,7 @@ class EncodePdfElementsTest {
   }
 
   static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += a[i] * b[i];
-      na += a[i] * a[i];
-      nb += b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
+    return Vectors.cosine(a, b);
   }
 
   static Map<String, Long> counters(PipelineResult result) {
