@@ -30,6 +30,13 @@ import java.util.List;
 final class ChromaStore implements VectorStore, CollectionVersions {
   static final String MODEL_KEY = "pagebeam_model";
   static final String DIMENSION_KEY = "pagebeam_dimension";
+  /**
+   * What the records' {@code page} counts from. Collections made since pagebeam serve count from 0,
+   * as LangChain's PDF loaders and the RAG front ends that read Chroma do (Open WebUI shows page + 1),
+   * with the page as printed in {@code page_label}; older collections, without the key, count from 1.
+   * pagebeam's own page numbers count from 1 everywhere: the store converts both ways.
+   */
+  static final String PAGE_BASE_KEY = "pagebeam_page_base";
   private static final String PROBE_ID = "__pagebeam_dimension_probe__";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,6 +44,8 @@ final class ChromaStore implements VectorStore, CollectionVersions {
   private final HttpClient http;
   private final String base;
   private String collectionId;
+  /** See {@link #PAGE_BASE_KEY}; known once the collection is. */
+  private int pageBase = 1;
   private String manifestId;
   private int maxBatchSize;
 
@@ -60,6 +69,7 @@ final class ChromaStore implements VectorStore, CollectionVersions {
     }
     collectionId = c.get("id").asText();
     JsonNode metadata = c.path("metadata");
+    pageBase = metadata.path(PAGE_BASE_KEY).asInt(1);
     Integer dimension = c.hasNonNull("dimension") ? c.get("dimension").asInt() : null;
     String model = metadata.hasNonNull(MODEL_KEY) ? metadata.get(MODEL_KEY).asText() : null;
     return CollectionState.present(dimension, model);
@@ -74,11 +84,13 @@ final class ChromaStore implements VectorStore, CollectionVersions {
     ObjectNode metadata = body.putObject("metadata");
     metadata.put(MODEL_KEY, model);
     metadata.put(DIMENSION_KEY, dimension);
+    metadata.put(PAGE_BASE_KEY, 0);
     body.put("get_or_create", false);
     // a manifest left from a collection of the same name, dropped by hand, would skip every document
     send("DELETE", base + "/collections/" + encode(manifestName()), null, true);
     manifestId = null;
     collectionId = send("POST", base + "/collections", body, false).get("id").asText();
+    pageBase = 0;
   }
 
   private void ensureDatabase() throws IOException {
@@ -135,6 +147,7 @@ final class ChromaStore implements VectorStore, CollectionVersions {
   }
 
   private void upsertRequest(List<VectorRecord> records) throws IOException {
+    String collection = id(); // first: the page base is the collection's
     ObjectNode body = JSON.createObjectNode();
     ArrayNode ids = body.putArray("ids");
     ArrayNode embeddings = body.putArray("embeddings");
@@ -151,7 +164,8 @@ final class ChromaStore implements VectorStore, CollectionVersions {
       m.put("source", r.source());
       // the file's name: what RAG front ends that read Chroma (Open WebUI) show as the citation
       m.put("name", fileName(r.source()));
-      m.put("page", r.page());
+      m.put("page", r.page() - 1 + pageBase);
+      m.put("page_label", String.valueOf(r.page()));
       m.put("type", r.type());
       m.put("model", r.modelId());
       m.put("content_hash", r.contentHash());
@@ -167,7 +181,7 @@ final class ChromaStore implements VectorStore, CollectionVersions {
       // (Open WebUI) take documents to be strings
       documents.add(r.text() == null ? "" : r.text());
     }
-    send("POST", base + "/collections/" + id() + "/upsert", body, false);
+    send("POST", base + "/collections/" + collection + "/upsert", body, false);
   }
 
   static String fileName(String source) {
@@ -216,7 +230,7 @@ final class ChromaStore implements VectorStore, CollectionVersions {
       JsonNode m = r.get("metadatas").get(0).get(i);
       double distance = r.get("distances").get(0).get(i).asDouble();
       hits.add(new SearchHit(ids.get(i).asText(), 1 - distance, m.path("type").asText(), m.path("source").asText(),
-          m.path("page").asInt(), m.path("preview").asText(), m.path("ref").asText())
+          m.path("page").asInt() + 1 - pageBase, m.path("preview").asText(), m.path("ref").asText())
           .withContent(r.path("documents").path(0).path(i).asText(""), m.path("thumbnail").asText("")));
       if (texts != null) {
         texts.add(r.path("documents").path(0).path(i).asText(""));
