@@ -2,7 +2,8 @@
 # The whole test suite, from a fresh machine: fetches the real-PDF corpus and installs the Chroma
 # and Milvus test servers into tools/ (git-ignored), starts the servers and a local Flink cluster on
 # 127.0.0.1, builds and runs every unit and end-to-end test with Maven, runs the README's quick
-# start and checks its SUMMARY line, and stops the servers and the cluster.
+# start and checks its SUMMARY line, and stops the servers and the cluster. Installs Debian's chromium
+# (root or sudo) for the search page test when it is missing.
 set -euo pipefail
 
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,6 +12,16 @@ export DJL_OFFLINE=true
 
 echo "== fetching the real-PDF test corpus (Debian documentation packages)"
 scripts/fetch-corpus.sh
+
+echo "== Chromium (Debian package) for the search page test"
+if ! command -v chromium > /dev/null; then
+  if [[ $(id -u) -eq 0 ]]; then
+    apt-get install -y -qq chromium > /dev/null || { apt-get update -qq && apt-get install -y -qq chromium > /dev/null; }
+  else
+    sudo apt-get install -y -qq chromium > /dev/null
+  fi
+fi
+chromium --version 2> /dev/null || { echo "test.sh: Chromium could not be installed: apt-get install chromium" >&2; exit 1; }
 
 echo "== starting the real Chroma and Milvus servers (127.0.0.1 only)"
 scripts/test-servers.sh stop
