@@ -128,16 +128,8 @@ public final class BenchFusion {
 
   /** Fills a new Chroma or Milvus collection with the vectors of a file sink's output folder. */
   private static void copy(Path fileSink, String sink) throws Exception {
-    dev.pagebeam.io.SinkTarget t = dev.pagebeam.io.SinkTarget.parse(sink);
-    dev.pagebeam.io.store.StoreConnector c = t.kind() == dev.pagebeam.io.SinkTarget.Kind.MILVUS
-        ? new dev.pagebeam.io.milvus.MilvusConnector(t.host(), t.port(), "default", t.collection(), false)
-        : new dev.pagebeam.io.chroma.ChromaConnector(t.host(), t.port(), "default_tenant", "default_database",
-            t.collection());
-    String model = dev.pagebeam.io.files.FileVectorSink.describe(fileSink.toString()).path("model").asText();
-    try (dev.pagebeam.io.store.VectorStore store = c.open()) {
-      System.out.printf("bench-fusion: copied %d vectors of %s into %s%n", CopyVectors.copy(fileSink, store, model),
-          fileSink, sink);
-    }
+    System.out.printf("bench-fusion: copied %d vectors of %s into %s%n", CopyVectors.copyInto(fileSink, sink),
+        fileSink, sink);
   }
 
   private static void print(Map<String, Map<String, List<Evaluation.Scored>>> results, List<Method> methods, int k) {

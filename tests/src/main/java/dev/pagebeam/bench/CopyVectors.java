@@ -20,6 +20,23 @@ import java.util.stream.Stream;
 public final class CopyVectors {
   private CopyVectors() {}
 
+  /**
+   * A new Chroma or Milvus collection at {@code sink} (a URI; dropped first when it exists) holding
+   * every record of a file sink, made with the file sink's model; returns the count.
+   */
+  public static long copyInto(Path fileSink, String sink) throws IOException {
+    dev.pagebeam.pipeline.options.PagebeamOptions o = org.apache.beam.sdk.options.PipelineOptionsFactory
+        .fromArgs("--sink=" + sink).as(dev.pagebeam.pipeline.options.PagebeamOptions.class);
+    String model = FileVectorSink.describe(fileSink.toString()).path("model").asText();
+    try (VectorStore store = dev.pagebeam.pipeline.sink.Sinks.database(dev.pagebeam.pipeline.sink.Sinks.target(o),
+        o)) {
+      if (store.describe().exists()) {
+        store.drop();
+      }
+      return copy(fileSink, store, model);
+    }
+  }
+
   /** Creates the collection with {@code model} and its dimension, and upserts every record; returns the count. */
   public static long copy(Path fileSink, VectorStore store, String model) throws IOException {
     List<Path> shards;

@@ -247,6 +247,8 @@ public final class PagebeamCli {
     b.append("  bench-reindex benchmark: readers' time without a whole answer, ingest --recreate vs reindex\n");
     b.append("  bench-hostile benchmark: ingest of a hostile corpus under the default heap vs the JVM's\n");
     b.append("  bench-fusion  benchmark: hybrid search's fusion functions side by side on the same rankings\n");
+    b.append("  bench-serve   benchmark: pagebeam serve's embeddings and search at 1, 4 and 16 clients vs the\n");
+    b.append("                bare model loop and the bare store search, on the file sink, Chroma and Milvus\n");
     b.append("  --help        this text\n\n");
     appendOptions(b, "Options (ingest):\n", PagebeamOptions.class);
     appendOptions(b, "\nOptions (query; it also takes --sink, --model, the Chroma and Milvus options and --device):\n",

@@ -101,6 +101,15 @@ final class EmbeddingBatcher implements AutoCloseable {
     return rowsAlone;
   }
 
+  /** The future's value; the cause of its failure is thrown as it is. */
+  static <T> T await(CompletableFuture<T> f) throws Exception {
+    try {
+      return f.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+    }
+  }
+
   /** Batches taken from the queue so far (one or more requests each). */
   long batches() {
     return batches.get();

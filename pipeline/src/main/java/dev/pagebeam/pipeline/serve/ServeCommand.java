@@ -44,15 +44,9 @@ public final class ServeCommand {
           o.getHost(), API_KEY_ENV);
     }
     SearchServer.Config config = new SearchServer.Config().host(o.getHost()).port(o.getPort()).apiKey(key)
-        .output(o.getOutput()).mode(o.getMode()).fusion(Searcher.fusion(o)).k(o.getK())
+        .output(o.getOutput()).search(o.getMode(), Searcher.fusion(o), o.getK())
         .batchSize(o.getServeBatchSize());
-    Searcher searcher = Searcher.open(o, modelGiven);
-    try {
-      return SearchServer.start(searcher, config);
-    } catch (IOException | RuntimeException e) {
-      searcher.close();
-      throw e;
-    }
+    return SearchServer.start(Searcher.open(o, modelGiven), config);
   }
 
   /** The key from the file if one is named, else from the environment; empty when neither is set. */
