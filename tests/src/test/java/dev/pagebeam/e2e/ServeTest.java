@@ -282,6 +282,21 @@ class ServeTest {
   }
 
   @Test
+  void itListensOnLoopbackOnly() throws Exception {
+    List<java.net.InetAddress> others = java.net.NetworkInterface.networkInterfaces()
+        .flatMap(java.net.NetworkInterface::inetAddresses).filter(a -> !a.isLoopbackAddress()).toList();
+    for (java.net.InetAddress a : others) {
+      try (java.net.Socket socket = new java.net.Socket()) {
+        socket.connect(new java.net.InetSocketAddress(a, fileServer.port()), 2000);
+        throw new AssertionError("pagebeam serve answers on " + a + ":" + fileServer.port());
+      } catch (java.io.IOException refused) {
+        // not listening there: as it should be
+      }
+    }
+    System.out.println("serve is not reachable on " + others.size() + " non-loopback addresses: " + others);
+  }
+
+  @Test
   void openApiDescribesSearchForAnLlmTool() throws Exception {
     JsonNode spec = ok(get(fileServer, "/openapi.json"));
     assertThat(spec.get("openapi").asText()).startsWith("3.");
