@@ -239,6 +239,12 @@ class ServeTest {
         400, "input_type 'code'");
     assertError(post(fileServer, "/v1/embeddings", "this is not json"), 400, "the body is not JSON");
     assertError(post(fileServer, "/v1/embeddings", "a".repeat(10 << 20)), 413, "larger than 4 MB");
+    // a chunked body has no length: it is cut off while it is read
+    HttpResponse<String> chunked = HTTP.send(HttpRequest.newBuilder(URI.create(base(fileServer) + "/v1/embeddings"))
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+            ("{\"model\":\"" + MODEL + "\",\"input\":\"" + "a".repeat(10 << 20) + "\"}").getBytes(StandardCharsets.UTF_8))))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertError(chunked, 413, "larger than 4 MB");
     assertError(post(fileServer, "/search", "{\"text\":\"   \"}"), 400, "'text' is empty");
     assertError(post(fileServer, "/search", "[1,2]"), 400, "JSON object");
     assertError(get(fileServer, "/search?text=x&k=0"), 400, "k=0 is out of range: 1 to 100");
@@ -279,6 +285,23 @@ class ServeTest {
       String everything = get(s, "/metrics", "Authorization", "Bearer " + key).body() + hits;
       assertThat(everything).doesNotContain(key);
     }
+  }
+
+  /** A request sent as a browser sends it after DNS rebinding: to 127.0.0.1, with another name in Host. */
+  private static String statusLine(SearchServer s, String host) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", s.port())) {
+      socket.getOutputStream().write(("GET /search?q=export HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void withoutAKeyOnlyRequestsAddressedToALocalNameAreAnswered() throws Exception {
+    assertThat(statusLine(fileServer, "rebound.example:" + fileServer.port())).startsWith("HTTP/1.1 403")
+        .contains("answers requests addressed to 127.0.0.1 or localhost only, not to 'rebound.example'");
+    assertThat(statusLine(fileServer, "localhost:" + fileServer.port())).startsWith("HTTP/1.1 200");
+    assertThat(statusLine(fileServer, "127.0.0.1:" + fileServer.port())).startsWith("HTTP/1.1 200");
   }
 
   @Test

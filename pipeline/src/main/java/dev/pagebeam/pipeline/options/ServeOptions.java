@@ -19,15 +19,17 @@ public interface ServeOptions extends QueryOptions {
 
   void setPort(int value);
 
-  @Description("A file holding the API key that every request but /health must send as 'Authorization: Bearer"
-      + " KEY'. The environment variable PAGEBEAM_API_KEY works too. Without either, the server is open.")
+  @Description("A file holding the API key that every request but /health, /openapi.json and the search page itself"
+      + " must send as 'Authorization: Bearer KEY'. The environment variable PAGEBEAM_API_KEY works too. Without"
+      + " either, the server is open.")
   @Default.String("")
   String getApiKeyFile();
 
   void setApiKeyFile(String value);
 
   @Description("Most texts one model call embeds: concurrent /v1/embeddings and /search requests are batched"
-      + " together up to this many.")
+      + " together up to this many (an int8 model, whose vectors move with their batch neighbours, embeds each"
+      + " text alone: see docs/serve.md).")
   @Default.Integer(64)
   int getServeBatchSize();
 

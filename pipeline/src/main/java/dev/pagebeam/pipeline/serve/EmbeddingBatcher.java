@@ -54,6 +54,9 @@ final class EmbeddingBatcher implements AutoCloseable {
   private final int maxBatch;
   private final boolean rowsAlone;
   private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+  /** Guards {@link #accepting}: no job is queued after the thread stopped taking them. */
+  private final Object lock = new Object();
+  private boolean accepting = true;
   private final Thread worker;
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong texts = new AtomicLong();
@@ -77,12 +80,26 @@ final class EmbeddingBatcher implements AutoCloseable {
   /** Embeds {@code inputs} as queries (with the model's query prefix) or as documents. */
   CompletableFuture<Embedded> embed(List<String> inputs, boolean query) {
     Job job = new Job(List.copyOf(inputs), query);
-    if (!worker.isAlive()) {
-      job.result.completeExceptionally(new IllegalStateException("the embedding thread has stopped"));
-    } else {
-      queue.add(job);
+    synchronized (lock) {
+      if (accepting) {
+        queue.add(job);
+        return job.result;
+      }
     }
+    job.result.completeExceptionally(unavailable());
     return job.result;
+  }
+
+  /** Whether the model thread takes requests (false once it stopped, or is stopping). */
+  boolean alive() {
+    synchronized (lock) {
+      return accepting && worker.isAlive();
+    }
+  }
+
+  private static ApiError unavailable() {
+    return new ApiError(503, "unavailable", "the model thread has stopped: the server is stopping or failed;"
+        + " see its log");
   }
 
   private static final String PROBE = "The export dialog stops at ninety-nine percent.";
@@ -101,12 +118,18 @@ final class EmbeddingBatcher implements AutoCloseable {
     return rowsAlone;
   }
 
+  /** How long a request waits for the model before it is answered 503. */
+  static final int WAIT_SECONDS = 120;
+
   /** The future's value; the cause of its failure is thrown as it is. */
   static <T> T await(CompletableFuture<T> f) throws Exception {
     try {
-      return f.get();
+      return f.get(WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new ApiError(503, "busy", "the model did not answer within " + WAIT_SECONDS + " s: the server is"
+          + " overloaded; retry later");
     }
   }
 
@@ -121,6 +144,20 @@ final class EmbeddingBatcher implements AutoCloseable {
   }
 
   private void work() {
+    try {
+      takeBatches();
+    } finally {
+      // whatever ended the thread, no request waits for it
+      synchronized (lock) {
+        accepting = false;
+      }
+      for (Job left = queue.poll(); left != null; left = queue.poll()) {
+        left.result.completeExceptionally(unavailable());
+      }
+    }
+  }
+
+  private void takeBatches() {
     List<Job> batch = new ArrayList<>();
     while (true) {
       Job first;
@@ -162,12 +199,17 @@ final class EmbeddingBatcher implements AutoCloseable {
       batches.incrementAndGet();
       texts.addAndGet(all.size());
     } catch (RuntimeException | Error e) {
-      // one bad batch fails its requests, not the server (an Error of the JVM itself still ends the thread)
-      LOG.warn("embedding a batch of {} texts failed: {}", all.size(), e.toString());
-      jobs.forEach(j -> j.result.completeExceptionally(e));
       if (e instanceof VirtualMachineError) {
-        throw (VirtualMachineError) e;
+        jobs.forEach(j -> j.result.completeExceptionally(e));
+        throw (VirtualMachineError) e; // the JVM's own failure ends the thread (and work() fails the queue)
       }
+      if (jobs.size() > 1) {
+        // one request's text must not fail the others it was batched with: each again, alone
+        jobs.forEach(j -> run(List.of(j), query));
+        return;
+      }
+      LOG.warn("embedding a request of {} texts failed: {}", all.size(), e.toString());
+      jobs.get(0).result.completeExceptionally(e);
       return;
     }
     int at = 0;
@@ -184,17 +226,25 @@ final class EmbeddingBatcher implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() {
+  /**
+   * Takes no more requests, lets the queued ones finish, and stops the thread. Returns false when
+   * the thread is still inside the model after a minute: the model must then not be closed.
+   */
+  boolean stop() {
+    synchronized (lock) {
+      accepting = false;
+    }
     queue.add(STOP);
     try {
-      worker.join(10_000);
+      worker.join(60_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    Job left;
-    while ((left = queue.poll()) != null) {
-      left.result.completeExceptionally(new IllegalStateException("the server is stopping"));
-    }
+    return !worker.isAlive();
+  }
+
+  @Override
+  public void close() {
+    stop();
   }
 }

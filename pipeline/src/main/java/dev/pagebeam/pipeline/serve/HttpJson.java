@@ -13,9 +13,27 @@ final class HttpJson {
 
   private HttpJson() {}
 
-  /** The request's body as JSON; a 400 that says why when it is empty or not JSON. */
+  /** Bodies larger than this are refused (413): by their length, or while they are read (chunked bodies have none). */
+  static final long MAX_BODY_BYTES = 4L << 20;
+
+  static String tooLarge() {
+    return "the body is larger than " + (MAX_BODY_BYTES >> 20) + " MB";
+  }
+
+  /** The request's body as JSON; a 400 that says why when it is empty or not JSON, a 413 when it is too large. */
   static JsonNode body(Context ctx) {
-    byte[] bytes = ctx.bodyAsBytes();
+    if (ctx.contentLength() > MAX_BODY_BYTES) {
+      throw new ApiError(413, "body_too_large", tooLarge());
+    }
+    byte[] bytes;
+    try (java.io.InputStream in = ctx.bodyInputStream()) {
+      bytes = in.readNBytes((int) MAX_BODY_BYTES + 1);
+    } catch (IOException e) {
+      throw ApiError.bad("the body cannot be read: " + e.getMessage());
+    }
+    if (bytes.length > MAX_BODY_BYTES) {
+      throw new ApiError(413, "body_too_large", tooLarge());
+    }
     if (bytes.length == 0) {
       throw ApiError.bad("the body is empty: send JSON");
     }

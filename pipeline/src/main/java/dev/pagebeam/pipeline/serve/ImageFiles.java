@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
 final class ImageFiles {
   private static final Pattern IMAGE_PATH = Pattern.compile("(?:^|.*/)images/([0-9a-f]{2})/([0-9a-f]{32}\\.(?:png|jpg))$");
 
+  private static final Pattern SHARD = Pattern.compile("[0-9a-f]{2}");
+  private static final Pattern FILE = Pattern.compile("[0-9a-f]{32}\\.(?:png|jpg)");
+
   private final Path images;
 
   ImageFiles(Path output) {
@@ -32,13 +35,13 @@ final class ImageFiles {
   void handle(Context ctx) throws IOException {
     String shard = ctx.pathParam("shard");
     String file = ctx.pathParam("file");
-    if (!IMAGE_PATH.matcher("images/" + shard + "/" + file).matches() || !file.startsWith(shard)) {
+    if (!SHARD.matcher(shard).matches() || !FILE.matcher(file).matches() || !file.startsWith(shard)) {
       throw new ApiError(404, "not_found", "no image " + shard + "/" + file);
     }
-    Path path = images.resolve(shard).resolve(file);
-    if (!Files.isRegularFile(path)) {
-      throw new ApiError(404, "not_found", "image " + shard + "/" + file + " is not under " + images
-          + ": serve with the --output ingest wrote to");
+    Path path = images.resolve(shard).resolve(file).normalize();
+    if (!path.startsWith(images.normalize()) || !Files.isRegularFile(path)) {
+      throw new ApiError(404, "not_found", "image " + shard + "/" + file + " is not in the images folder of"
+          + " --output: serve with the --output that ingest wrote to");
     }
     ctx.header("Cache-Control", "max-age=3600");
     ctx.contentType(file.endsWith(".png") ? "image/png" : "image/jpeg").result(Files.readAllBytes(path));

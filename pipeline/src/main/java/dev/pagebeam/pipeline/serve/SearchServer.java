@@ -28,9 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class SearchServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SearchServer.class);
 
-  /** Bodies larger than this are refused (413) before they are read. */
-  static final long MAX_BODY_BYTES = 4L << 20;
-  /** Paths that answer without the API key: they show nothing of the collection. */
+  /** Paths that answer without the API key: they show no document (only the model's name and the collection's). */
   private static final List<String> OPEN_PATHS = List.of("/health", "/", "/openapi.json");
 
   private final Searcher searcher;
@@ -40,6 +38,9 @@ public final class SearchServer implements AutoCloseable {
   private final ImageFiles images;
   private final ServeMetrics metrics = new ServeMetrics();
   private final byte[] apiKey;
+  /** Bound to a loopback address: without a key, only requests addressed to a local name are answered. */
+  private final boolean loopbackOnly;
+  private final String boundHost;
   private final Javalin app;
 
   /** Settings of a server. */
@@ -92,6 +93,8 @@ public final class SearchServer implements AutoCloseable {
   private SearchServer(Searcher searcher, Config c) {
     this.searcher = searcher;
     this.apiKey = c.apiKey.getBytes(StandardCharsets.UTF_8);
+    this.boundHost = c.host;
+    this.loopbackOnly = isLoopback(c.host);
     SearchMode mode = SearchMode.of(c.mode, searcher.store());
     this.batcher = new EmbeddingBatcher(searcher.model(), c.batchSize);
     this.embeddings = new EmbeddingsApi(searcher.modelId(), searcher.model().dimension(), batcher);
@@ -100,7 +103,7 @@ public final class SearchServer implements AutoCloseable {
     this.app = Javalin.create(config -> {
       config.showJavalinBanner = false;
       config.startupWatcherEnabled = false;
-      config.http.maxRequestSize = MAX_BODY_BYTES;
+      config.http.maxRequestSize = HttpJson.MAX_BODY_BYTES;
       config.jetty.defaultHost = c.host;
     });
     routes();
@@ -132,6 +135,14 @@ public final class SearchServer implements AutoCloseable {
     return server;
   }
 
+  private static boolean isLoopback(String host) {
+    try {
+      return java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("--host=" + host + " is not an address of this machine", e);
+    }
+  }
+
   public int port() {
     return app.port();
   }
@@ -152,8 +163,11 @@ public final class SearchServer implements AutoCloseable {
     app.before(this::authorize);
     app.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(resource("index.html")));
     app.get("/openapi.json", timed("/openapi.json", this::openApi));
-    app.get("/health", timed("/health", ctx -> HttpJson.send(ctx, 200, JSON.createObjectNode().put("status", "ok")
-        .put("model", searcher.modelId()).put("collection", searcher.describeTarget()))));
+    app.get("/health", timed("/health", ctx -> {
+      boolean up = batcher.alive();
+      HttpJson.send(ctx, up ? 200 : 503, JSON.createObjectNode().put("status", up ? "ok" : "the model thread has"
+          + " stopped").put("model", searcher.modelId()).put("collection", searcher.describeTarget()));
+    }));
     app.get("/metrics", timed("/metrics", this::metrics));
     app.get("/v1/models", timed("/v1/models", embeddings::models));
     app.post("/v1/embeddings", timed("/v1/embeddings", embeddings::embeddings));
@@ -169,7 +183,7 @@ public final class SearchServer implements AutoCloseable {
               + " /openapi.json, /health, /metrics and the search page at /", "not_found");
           break;
         case 413:
-          HttpJson.error(ctx, 413, "the body is larger than " + (MAX_BODY_BYTES >> 20) + " MB", "body_too_large");
+          HttpJson.error(ctx, 413, HttpJson.tooLarge(), "body_too_large");
           break;
         default:
           HttpJson.error(ctx, e.getStatus(), e.getMessage(), "bad_request");
@@ -202,7 +216,16 @@ public final class SearchServer implements AutoCloseable {
   }
 
   private void authorize(Context ctx) {
-    if (apiKey.length == 0 || OPEN_PATHS.contains(ctx.path())) {
+    if (apiKey.length == 0) {
+      if (loopbackOnly && !LOCAL_NAMES.contains(hostName(ctx.host()))) {
+        // a web page whose domain was made to resolve to 127.0.0.1 (DNS rebinding) sends its own name
+        throw new ApiError(403, "forbidden_host", "this server on " + boundHost + " answers requests addressed to"
+            + " 127.0.0.1 or localhost only, not to '" + hostName(ctx.host()) + "'; to serve other names, set an API"
+            + " key");
+      }
+      return;
+    }
+    if (OPEN_PATHS.contains(ctx.path())) {
       return;
     }
     String header = ctx.header("Authorization");
@@ -213,6 +236,18 @@ public final class SearchServer implements AutoCloseable {
       throw new ApiError(401, "unauthorized", given.isEmpty()
           ? "this server needs an API key: send 'Authorization: Bearer KEY'" : "the API key is not this server's");
     }
+  }
+
+  private static final java.util.Set<String> LOCAL_NAMES = java.util.Set.of("127.0.0.1", "localhost", "[::1]", "::1");
+
+  /** The host name of a Host header ({@code name:port}, {@code [v6]:port}, or just the name). */
+  static String hostName(String hostHeader) {
+    if (hostHeader == null) {
+      return "";
+    }
+    String h = hostHeader.trim().toLowerCase(java.util.Locale.ROOT);
+    int colon = h.lastIndexOf(':');
+    return colon > h.lastIndexOf(']') ? h.substring(0, colon) : h;
   }
 
   private void openApi(Context ctx) throws IOException {
@@ -244,7 +279,12 @@ public final class SearchServer implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
-    batcher.close();
-    searcher.close();
+    if (batcher.stop()) {
+      searcher.close();
+    } else {
+      // closing the ONNX session under a running inference could crash the JVM: it ends with the process
+      LOG.warn("the model thread is still busy after a minute; the model stays loaded until the process ends");
+      searcher.store().close();
+    }
   }
 }

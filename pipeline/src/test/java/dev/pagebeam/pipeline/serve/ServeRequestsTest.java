@@ -91,6 +91,16 @@ class ServeRequestsTest {
   }
 
   @Test
+  void theHostHeadersNameIsReadWithoutItsPort() {
+    assertThat(SearchServer.hostName("127.0.0.1:8765")).isEqualTo("127.0.0.1");
+    assertThat(SearchServer.hostName("LocalHost")).isEqualTo("localhost");
+    assertThat(SearchServer.hostName("[::1]:8765")).isEqualTo("[::1]");
+    assertThat(SearchServer.hostName("[::1]")).isEqualTo("[::1]");
+    assertThat(SearchServer.hostName("evil.example:80")).isEqualTo("evil.example");
+    assertThat(SearchServer.hostName(null)).isEmpty();
+  }
+
+  @Test
   void percentilesAreNearestRank() {
     double[] sorted = new double[100];
     for (int i = 0; i < 100; i++) {
