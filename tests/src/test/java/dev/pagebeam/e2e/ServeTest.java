@@ -104,10 +104,6 @@ class ServeTest {
     return v;
   }
 
-  static double cosine(float[] a, float[] b) {
-    return Vectors.cosine(a, b);
-  }
-
   /**
    * The served vector of each chunk equals the one ingest stored, where ingest embedded the chunk as
    * serve does: the fp32 model in batches (padding is masked), and the int8 default one text per
@@ -156,7 +152,7 @@ class ServeTest {
       assertThat(d.get("object").asText()).isEqualTo("embedding");
       float[] served = vector(d.get("embedding"));
       assertThat(served).hasSize(chunks.get(i).get("vector").size());
-      worst = Math.min(worst, cosine(served, vector(chunks.get(i).get("vector"))));
+      worst = Math.min(worst, Vectors.cosine(served, vector(chunks.get(i).get("vector"))));
     }
     return worst;
   }
@@ -186,7 +182,7 @@ class ServeTest {
     float[] byType = embedding("{\"model\":\"" + MODEL + "\",\"input_type\":\"query\",\"input\":" + question + "}");
     assertThat(byType).containsExactly(asQuery);
     // bge's query prefix changes the vector: a client that skips it gets other neighbours
-    assertThat(cosine(asQuery, asDocument)).isLessThan(0.99);
+    assertThat(Vectors.cosine(asQuery, asDocument)).isLessThan(0.99);
     assertThat(ok(get(fileServer, "/v1/models")).findValuesAsText("id")).containsExactly(MODEL, MODEL + ":query");
   }
 

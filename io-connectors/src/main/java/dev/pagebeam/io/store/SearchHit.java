@@ -41,7 +41,7 @@ public final class SearchHit {
   }
 
   private static String blankToNull(String s) {
-    return s == null || s.isBlank() || s.equals("null") ? null : s;
+    return s == null || s.isBlank() ? null : s;
   }
 
   public String id() {

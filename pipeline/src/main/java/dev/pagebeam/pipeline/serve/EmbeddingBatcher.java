@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * else asks at the same time. Which kind a model is, is measured when it loads, not guessed from
  * its name.
  */
-final class EmbeddingBatcher implements AutoCloseable {
+final class EmbeddingBatcher {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddingBatcher.class);
 
   /** The vectors of one request's texts, in order, and their token count. */
@@ -241,10 +241,5 @@ final class EmbeddingBatcher implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     return !worker.isAlive();
-  }
-
-  @Override
-  public void close() {
-    stop();
   }
 }

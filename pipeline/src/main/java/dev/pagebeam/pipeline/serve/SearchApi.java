@@ -107,6 +107,11 @@ final class SearchApi {
     }
   }
 
+  /** One search in the default mode: what the first search reads (shards, a BM25 index, a loaded collection). */
+  void warmUp() throws Exception {
+    searcher.search("warm up", 1, defaultMode, fusion);
+  }
+
   void get(Context ctx) throws Exception {
     ObjectNode n = JSON.createObjectNode();
     for (String name : FIELDS) {

@@ -121,7 +121,7 @@ public final class SearchServer implements AutoCloseable {
     try {
       // the first search reads what it needs (the file sink's shards and BM25 index, a database's
       // loaded collection) before anyone waits for it
-      searcher.search("warm up", 1, SearchMode.of(c.mode, searcher.store()), c.fusion);
+      server.search.warmUp();
       server.app.start(c.host, c.port);
     } catch (IOException e) {
       server.close();

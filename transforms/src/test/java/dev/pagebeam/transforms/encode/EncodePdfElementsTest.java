@@ -114,7 +114,7 @@ class EncodePdfElementsTest {
         assertThat(e.element().getType().isImage()).isFalse();
         float[] want = expected.get(e.element().getId());
         if (want != null) {
-          assertThat(cosine(e.vector(), want)).isGreaterThanOrEqualTo(0.99999);
+          assertThat(Vectors.cosine(e.vector(), want)).isGreaterThanOrEqualTo(0.99999);
         }
       }
       return null;
@@ -183,7 +183,7 @@ class EncodePdfElementsTest {
       for (EmbeddedElement e : list) {
         float[] want = expected.get(e.element().getId());
         if (want != null) {
-          assertThat(cosine(e.vector(), want)).isGreaterThanOrEqualTo(0.99999);
+          assertThat(Vectors.cosine(e.vector(), want)).isGreaterThanOrEqualTo(0.99999);
         }
       }
       assertThat(expected.keySet()).allSatisfy(id -> assertThat(list).anyMatch(e -> e.element().getId().equals(id)));
@@ -228,7 +228,7 @@ class EncodePdfElementsTest {
       for (EmbeddedElement e : list) {
         float[] want = expected.get(e.element().getId());
         if (want != null) {
-          assertThat(cosine(e.vector(), want)).isGreaterThanOrEqualTo(0.99999);
+          assertThat(Vectors.cosine(e.vector(), want)).isGreaterThanOrEqualTo(0.99999);
         }
       }
       return null;
@@ -293,17 +293,13 @@ class EncodePdfElementsTest {
           .satisfies(e -> {
             assertThat(e.element().getId()).isEqualTo(withText.getId());
             assertThat(e.element().getText()).isEqualTo(screenshot);
-            assertThat(cosine(e.vector(), expected)).isGreaterThan(0.98);
+            assertThat(Vectors.cosine(e.vector(), expected)).isGreaterThan(0.98);
           });
       return null;
     });
     Map<String, Long> c = counters(p.run());
     // KeyByShard runs twice above (alone, and inside EncodePdfElements)
     assertThat(c.get(EncodeCounters.IMAGES_WITHOUT_ENCODER)).isEqualTo(2 * 2);
-  }
-
-  static double cosine(float[] a, float[] b) {
-    return Vectors.cosine(a, b);
   }
 
   static Map<String, Long> counters(PipelineResult result) {
