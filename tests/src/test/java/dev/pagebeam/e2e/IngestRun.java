@@ -92,12 +92,14 @@ final class IngestRun {
     long pages = 0;
     long chunks = 0;
     long ocrPages = 0;
+    long ocrSkipped = 0;
     long vectors = 0;
     for (JsonNode line : ledger) {
       byStatus.merge(line.get("status").asText(), 1L, Long::sum);
       pages += line.path("pages").asLong();
       chunks += line.path("text_chunks").asLong();
       ocrPages += line.path("ocr_pages").asLong();
+      ocrSkipped += line.path("ocr_skipped_pages").asLong();
       // an unchanged document's line gives the vectors it kept from an earlier run
       vectors += line.get("status").asText().equals("unchanged") ? 0 : line.path("vectors").asLong();
     }
@@ -113,6 +115,7 @@ final class IngestRun {
     assertThat(count("pages")).as("pages vs the ledger's").isEqualTo(pages);
     assertThat(count("text_chunks")).as("text_chunks vs the ledger's").isEqualTo(chunks);
     assertThat(count("ocr_pages")).as("ocr_pages vs the ledger's").isEqualTo(ocrPages);
+    assertThat(count("ocr_skipped_pages")).as("ocr_skipped_pages vs the ledger's").isEqualTo(ocrSkipped);
     assertThat(count("vectors_written")).as("vectors_written vs the ledger's").isEqualTo(vectors);
     return ledger;
   }

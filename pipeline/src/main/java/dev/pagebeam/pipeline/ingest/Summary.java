@@ -32,6 +32,7 @@ public final class Summary {
       SplitCounters.EMBEDDED_IMAGES,
       SplitCounters.DEAD_LETTERS,
       SplitCounters.OCR_PAGES,
+      SplitCounters.OCR_SKIPPED_PAGES,
       SplitCounters.OCR_IMAGES,
       SplitCounters.IMAGES_WITHOUT_TEXT,
       SinkCounters.VECTORS_WRITTEN,

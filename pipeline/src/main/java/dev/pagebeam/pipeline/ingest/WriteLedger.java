@@ -173,7 +173,8 @@ final class WriteLedger extends PTransform<PCollectionTuple, PCollection<Manifes
     static final int SINK_FAILURES = 9;
     static final int DEAD_LETTERS = 10;
     static final int SPLIT_MILLIS = 11;
-    static final int SIZE = 12;
+    static final int OCR_SKIPPED_PAGES = 12;
+    static final int SIZE = 13;
 
     final long[] n = new long[SIZE];
     String documentId;
@@ -187,6 +188,7 @@ final class WriteLedger extends PTransform<PCollectionTuple, PCollection<Manifes
       c.n[PAGES] = r.pages();
       c.n[PAGES_WITHOUT_TEXT] = r.pagesWithoutText();
       c.n[OCR_PAGES] = r.ocrPages();
+      c.n[OCR_SKIPPED_PAGES] = r.ocrSkippedPages();
       c.n[SPLIT_MILLIS] = r.millis();
       c.documentId = r.documentId();
       c.failure = r.failure();
@@ -309,6 +311,7 @@ final class WriteLedger extends PTransform<PCollectionTuple, PCollection<Manifes
       n.put("pages", c.n[Counts.PAGES]);
       n.put("pages_without_text", c.n[Counts.PAGES_WITHOUT_TEXT]);
       n.put("ocr_pages", c.n[Counts.OCR_PAGES]);
+      n.put("ocr_skipped_pages", c.n[Counts.OCR_SKIPPED_PAGES]);
       n.put("text_chunks", c.n[Counts.CHUNKS]);
       n.put("ocr_chunks", c.n[Counts.OCR_CHUNKS]);
       n.put("images", c.n[Counts.IMAGES]);
@@ -340,6 +343,12 @@ final class WriteLedger extends PTransform<PCollectionTuple, PCollection<Manifes
     return c.n[Counts.SINK_FAILURES] > 0 || c.n[Counts.DEAD_LETTERS] > 0 ? FAILED : NO_CONTENT;
   }
 
+  private static String skippedAsBlank(Counts c) {
+    long skipped = c.n[Counts.OCR_SKIPPED_PAGES];
+    return skipped == 0 ? ""
+        : " (" + skipped + " page" + (skipped == 1 ? "" : "s") + " rendered nearly blank and were not read)";
+  }
+
   /** Why the file ended as it did, from its counts; null for a file indexed without losses. */
   static String reason(Counts c, String status, Run run) {
     List<String> why = new ArrayList<>();
@@ -359,7 +368,8 @@ final class WriteLedger extends PTransform<PCollectionTuple, PCollection<Manifes
         } else if (c.n[Counts.CHUNKS] == 0 && c.n[Counts.PAGES_WITHOUT_TEXT] == pages) {
           why.add(run.ocrMode.equals("off")
               ? "no page has a text layer and OCR is off (--ocr=off)"
-              : "no page has a text layer and OCR found no text on its " + c.n[Counts.OCR_PAGES] + " pages");
+              : "no page has a text layer and OCR found no text on its " + c.n[Counts.OCR_PAGES] + " pages"
+                  + skippedAsBlank(c));
         } else if (c.n[Counts.CHUNKS] == 0) {
           why.add("none of its text could be chunked");
         }

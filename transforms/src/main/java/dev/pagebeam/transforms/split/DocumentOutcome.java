@@ -10,6 +10,7 @@ public final class DocumentOutcome {
   int embeddedImages;
   int deadLetters;
   int ocrPages;
+  int ocrSkippedPages;
   /** Wall time of the call, set by {@link FileTaskRunner}. */
   long millis;
   boolean failed;
@@ -52,6 +53,11 @@ public final class DocumentOutcome {
   /** Pages read by OCR in this call. */
   public int ocrPages() {
     return ocrPages;
+  }
+
+  /** Pages OCR did not read because they rendered nearly blank, in this call. */
+  public int ocrSkippedPages() {
+    return ocrSkippedPages;
   }
 
   /** Wall time of the call in milliseconds (0 when it did not run under a {@link FileTaskRunner}). */

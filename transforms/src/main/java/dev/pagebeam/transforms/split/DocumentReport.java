@@ -25,6 +25,7 @@ public final class DocumentReport implements Serializable {
   public final int pages;
   public final int pagesWithoutText;
   public final int ocrPages;
+  public final int ocrSkippedPages;
   public final long millis;
   public final @Nullable String failure;
 
@@ -33,19 +34,20 @@ public final class DocumentReport implements Serializable {
 
   @SchemaCreate
   public DocumentReport(String source, @Nullable String documentId, boolean fileReport, int pages,
-      int pagesWithoutText, int ocrPages, long millis, @Nullable String failure) {
+      int pagesWithoutText, int ocrPages, int ocrSkippedPages, long millis, @Nullable String failure) {
     this.source = Objects.requireNonNull(source);
     this.documentId = documentId;
     this.fileReport = fileReport;
     this.pages = pages;
     this.pagesWithoutText = pagesWithoutText;
     this.ocrPages = ocrPages;
+    this.ocrSkippedPages = ocrSkippedPages;
     this.millis = millis;
     this.failure = failure;
   }
 
   static DocumentReport of(String source, String documentId, boolean fileReport, DocumentOutcome o) {
-    return new DocumentReport(source, documentId, fileReport, o.pages, o.pagesWithoutText, o.ocrPages, o.millis,
+    return new DocumentReport(source, documentId, fileReport, o.pages, o.pagesWithoutText, o.ocrPages, o.ocrSkippedPages, o.millis,
         o.failed ? o.failure : null);
   }
 
@@ -75,6 +77,11 @@ public final class DocumentReport implements Serializable {
     return ocrPages;
   }
 
+  /** Pages OCR skipped because they rendered nearly blank. */
+  public int ocrSkippedPages() {
+    return ocrSkippedPages;
+  }
+
   /** Wall time of the split call this report is of, in milliseconds. */
   public long millis() {
     return millis;
@@ -92,7 +99,7 @@ public final class DocumentReport implements Serializable {
     }
     DocumentReport r = (DocumentReport) o;
     return fileReport == r.fileReport && pages == r.pages && pagesWithoutText == r.pagesWithoutText
-        && ocrPages == r.ocrPages && millis == r.millis && source.equals(r.source) && Objects.equals(documentId, r.documentId)
+        && ocrPages == r.ocrPages && ocrSkippedPages == r.ocrSkippedPages && millis == r.millis && source.equals(r.source) && Objects.equals(documentId, r.documentId)
         && Objects.equals(failure, r.failure);
   }
 

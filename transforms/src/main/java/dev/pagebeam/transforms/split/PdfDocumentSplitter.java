@@ -8,6 +8,7 @@ import dev.pagebeam.transforms.elements.PdfElement;
 import dev.pagebeam.transforms.core.FileFaults;
 import dev.pagebeam.transforms.core.ErrorKind;
 import dev.pagebeam.transforms.core.DeadLetter;
+import dev.pagebeam.transforms.ocr.InkCheck;
 import dev.pagebeam.transforms.ocr.OcrEngine;
 import dev.pagebeam.transforms.ocr.OcrException;
 import dev.pagebeam.transforms.ocr.OcrResult;
@@ -389,7 +390,10 @@ public final class PdfDocumentSplitter {
     }
   }
 
-  /** OCR of pages {@code first..last}: each rendered in gray at the OCR resolution and read. */
+  /**
+   * OCR of pages {@code first..last}: each rendered in gray at the OCR resolution and read, unless
+   * the rendering is nearly blank ({@link InkCheck}): such a page is counted as skipped.
+   */
   private void readPages(String source, String documentId, PDDocument doc, int first, int last, int pageCount,
       Deadline deadline, SplitOutput out, DocumentOutcome outcome) {
     OcrSettings o = settings.ocr();
@@ -409,6 +413,10 @@ public final class PdfDocumentSplitter {
           FileFaults.rethrowIfNotPerFile(e);
           element(out, outcome, source, documentId, DeadLetter.STAGE_OCR, FileFaults.kind(e, ErrorKind.RENDER_FAILED),
               "rendering the page for OCR failed: " + FileFaults.describe(e), number, element);
+          continue;
+        }
+        if (!InkCheck.mayHoldText(rendered.image, rendered.dpi)) {
+          outcome.ocrSkippedPages++;
           continue;
         }
         try {

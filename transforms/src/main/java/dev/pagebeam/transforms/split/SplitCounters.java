@@ -20,6 +20,8 @@ public final class SplitCounters {
   public static final String EMBEDDED_IMAGES = "embedded_images";
   public static final String DEAD_LETTERS = "dead_letters";
   public static final String OCR_PAGES = "ocr_pages";
+  /** Pages OCR did not read because they rendered nearly blank (rules, a few shapes). */
+  public static final String OCR_SKIPPED_PAGES = "ocr_skipped_pages";
   public static final String OCR_IMAGES = "ocr_images";
   public static final String IMAGES_WITHOUT_TEXT = "images_without_text";
 
@@ -31,6 +33,7 @@ public final class SplitCounters {
   static final Counter embeddedImages = Metrics.counter(NAMESPACE, EMBEDDED_IMAGES);
   static final Counter deadLetters = Metrics.counter(NAMESPACE, DEAD_LETTERS);
   static final Counter ocrPages = Metrics.counter(NAMESPACE, OCR_PAGES);
+  static final Counter ocrSkippedPages = Metrics.counter(NAMESPACE, OCR_SKIPPED_PAGES);
   static final Counter ocrImages = Metrics.counter(NAMESPACE, OCR_IMAGES);
   static final Counter imagesWithoutText = Metrics.counter(NAMESPACE, IMAGES_WITHOUT_TEXT);
 

@@ -49,5 +49,6 @@ final class SplitOutputs {
     SplitCounters.embeddedImages.inc(outcome.embeddedImages);
     SplitCounters.deadLetters.inc(outcome.deadLetters);
     SplitCounters.ocrPages.inc(outcome.ocrPages);
+    SplitCounters.ocrSkippedPages.inc(outcome.ocrSkippedPages);
   }
 }

@@ -32,9 +32,9 @@ class RecordSchemasTest {
   @Test
   void fileReportsRoundTrip() throws Exception {
     dev.pagebeam.transforms.split.DocumentReport failed = new dev.pagebeam.transforms.split.DocumentReport(
-        "/data/c.pdf", null, true, 0, 0, 0, 12L, "ENCRYPTED: a password is needed");
+        "/data/c.pdf", null, true, 0, 0, 0, 0, 12L, "ENCRYPTED: a password is needed");
     dev.pagebeam.transforms.split.DocumentReport read = new dev.pagebeam.transforms.split.DocumentReport(
-        "/data/d.pdf", "ff00", false, 12, 2, 1, 3_000_000_000L, null);
+        "/data/d.pdf", "ff00", false, 12, 2, 1, 1, 3_000_000_000L, null);
     for (dev.pagebeam.transforms.split.DocumentReport r : java.util.List.of(failed, read)) {
       CoderProperties.coderDecodeEncodeEqual(dev.pagebeam.transforms.split.DocumentReport.CODER, r);
     }

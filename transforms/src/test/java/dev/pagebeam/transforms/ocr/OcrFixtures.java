@@ -225,6 +225,61 @@ public final class OcrFixtures {
     }
   }
 
+  /**
+   * Draws what a page without text often holds instead: header and footer rules, a frame, a
+   * circle, a diagonal and two small filled marks, all vector graphics, no text.
+   */
+  public static void drawNearlyBlank(PDPageContentStream c, PDRectangle box) throws IOException {
+    float w = box.getWidth();
+    float h = box.getHeight();
+    c.setLineWidth(0.8f);
+    c.moveTo(50, h - 60);
+    c.lineTo(w - 50, h - 60);
+    c.moveTo(50, 60);
+    c.lineTo(w - 50, 60);
+    c.stroke();
+    c.setLineWidth(2f);
+    c.addRect(90, h / 2 - 120, w - 180, 240);
+    c.moveTo(100, h / 2 - 110);
+    c.lineTo(w - 100, h / 2 + 110);
+    c.stroke();
+    float r = 40;
+    float k = 0.5523f * r;
+    float cx = w / 2;
+    float cy = h / 2 + 200;
+    c.moveTo(cx + r, cy);
+    c.curveTo(cx + r, cy + k, cx + k, cy + r, cx, cy + r);
+    c.curveTo(cx - k, cy + r, cx - r, cy + k, cx - r, cy);
+    c.curveTo(cx - r, cy - k, cx - k, cy - r, cx, cy - r);
+    c.curveTo(cx + k, cy - r, cx + r, cy - k, cx + r, cy);
+    c.stroke();
+    c.addRect(60, 80, 8, 8);
+    c.addRect(w - 68, 80, 8, 8);
+    c.fill();
+  }
+
+  /**
+   * Three pages without a text layer: {@link #drawNearlyBlank} in vector graphics, the noisy scan
+   * of {@link #PROSE} ({@link #scannedProsePage} at 200 dpi, as a JPEG), and an empty page.
+   */
+  public static byte[] nearlyBlankScanAndEmptyPdf() throws IOException {
+    try (PDDocument doc = new PDDocument()) {
+      PDPage rules = new PDPage(PDRectangle.A4);
+      doc.addPage(rules);
+      try (PDPageContentStream c = new PDPageContentStream(doc, rules)) {
+        drawNearlyBlank(c, rules.getMediaBox());
+      }
+      PDPage scan = new PDPage(PDRectangle.A4);
+      doc.addPage(scan);
+      PDImageXObject image = JPEGFactory.createFromImage(doc, scannedProsePage(200, 7), 0.8f);
+      try (PDPageContentStream c = new PDPageContentStream(doc, scan)) {
+        c.drawImage(image, 0, 0, scan.getMediaBox().getWidth(), scan.getMediaBox().getHeight());
+      }
+      doc.addPage(new PDPage(PDRectangle.A4));
+      return TestPdfs.save(doc);
+    }
+  }
+
   private static void line(PDPageContentStream c, String text, float y) throws IOException {
     c.beginText();
     c.setFont(TestPdfs.FONT, 10);

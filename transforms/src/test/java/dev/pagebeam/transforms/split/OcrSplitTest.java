@@ -55,6 +55,33 @@ class OcrSplitTest {
   }
 
   @Test
+  void nearlyBlankPagesAreSkippedAndCountedWhileTheScanBesideThemIsRead() throws Exception {
+    Collected c = Collected.split("mixed.pdf", OcrFixtures.nearlyBlankScanAndEmptyPdf(), DEFAULTS, ocr);
+    assertThat(c.deadLetters).isEmpty();
+    assertThat(c.outcome.pagesWithoutText()).isEqualTo(3);
+    assertThat(c.outcome.ocrSkippedPages()).as("the page of rules and shapes, and the empty page").isEqualTo(2);
+    assertThat(c.outcome.ocrPages()).as("the scan").isEqualTo(1);
+    assertThat(c.texts).singleElement().satisfies(t -> {
+      assertThat(t.getPage()).isEqualTo(2);
+      assertThat(t.getTextSource()).isEqualTo(TextSource.OCR);
+      // the scan is tilted, so Tesseract may order its lines differently: count the words it found
+      assertThat(wordsFound(OcrFixtures.PROSE, t.getText())).as(t.getText()).isGreaterThanOrEqualTo(0.95);
+    });
+  }
+
+  /** The share of the distinct words of {@code expected} that occur in {@code read}. */
+  private static double wordsFound(String expected, String read) {
+    java.util.Set<String> words = words(expected);
+    java.util.Set<String> found = words(read);
+    return words.stream().filter(found::contains).count() / (double) words.size();
+  }
+
+  private static java.util.Set<String> words(String text) {
+    return Arrays.stream(text.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
+        .filter(w -> !w.isEmpty()).collect(Collectors.toSet());
+  }
+
+  @Test
   void ocrPagesArePlannedAsTasksOfConsecutivePagesWhenThereIsATaskSink() throws Exception {
     String[] ten = new String[10];
     Arrays.setAll(ten, i -> PAGES[i % 3]);
