@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * What a running job has done, and its progress line: files, pages (where the runner reports them
- * while it runs), vectors and their rate, and an estimate of the time left.
+ * while it runs), OCR's pages (or tasks) taken of those planned, vectors and their rate, and an
+ * estimate of the time left from the slower of OCR and the encoder.
  */
 public final class Progress {
   /** At most this long between two progress lines. */
@@ -23,14 +24,52 @@ public final class Progress {
     final long encoderTaken;
     final long vectors;
     final long deadLetters;
+    /** OCR's work so far and its work known so far, in pages or in tasks ({@link #ocrUnit}). */
+    final long ocrTaken;
+    final long ocrPlanned;
+    final String ocrUnit;
+    /** Embedded images OCR has read, of those the split found so far; 0 and 0 when OCR reads none. */
+    final long imagesRead;
+    final long imagesFound;
 
     Snapshot(long files, long pages, long encoderInput, long encoderTaken, long vectors, long deadLetters) {
+      this(files, pages, encoderInput, encoderTaken, vectors, deadLetters, 0, 0, "pages", 0, 0);
+    }
+
+    private Snapshot(long files, long pages, long encoderInput, long encoderTaken, long vectors, long deadLetters,
+        long ocrTaken, long ocrPlanned, String ocrUnit, long imagesRead, long imagesFound) {
       this.files = files;
       this.pages = pages;
       this.encoderInput = encoderInput;
       this.encoderTaken = encoderTaken;
       this.vectors = vectors;
       this.deadLetters = deadLetters;
+      this.ocrTaken = ocrTaken;
+      this.ocrPlanned = ocrPlanned;
+      this.ocrUnit = ocrUnit;
+      this.imagesRead = imagesRead;
+      this.imagesFound = imagesFound;
+    }
+
+    /** With OCR's progress on pages: {@code taken} of the {@code planned} pages (or tasks) known so far. */
+    Snapshot withOcr(long taken, long planned, String unit) {
+      return new Snapshot(files, pages, encoderInput, encoderTaken, vectors, deadLetters, taken, planned, unit,
+          imagesRead, imagesFound);
+    }
+
+    /** With OCR's progress on embedded images: {@code read} of the {@code found} so far (none read: not shown). */
+    Snapshot withImageOcr(long read, long found) {
+      return new Snapshot(files, pages, encoderInput, encoderTaken, vectors, deadLetters, ocrTaken, ocrPlanned,
+          ocrUnit, read > 0 ? read : 0, read > 0 ? found : 0);
+    }
+
+    /** OCR's work taken and known so far, pages (or tasks) and images together. */
+    long ocrWorkTaken() {
+      return ocrTaken + imagesRead;
+    }
+
+    long ocrWorkPlanned() {
+      return ocrPlanned + imagesFound;
     }
   }
 
@@ -44,6 +83,8 @@ public final class Progress {
     private final long totalFiles;
     private double encoderSeconds = -1;
     private long encoderTaken;
+    private double ocrSeconds = -1;
+    private long ocrTaken;
 
     public Lines(long totalFiles) {
       this.totalFiles = totalFiles;
@@ -54,7 +95,25 @@ public final class Progress {
         encoderSeconds = seconds;
         encoderTaken = s.encoderTaken;
       }
-      return line(s, totalFiles, seconds, Math.max(0, encoderSeconds), encoderTaken);
+      if (ocrSeconds < 0 && s.ocrWorkTaken() > 0) {
+        ocrSeconds = seconds;
+        ocrTaken = s.ocrWorkTaken();
+      }
+      String line = line(s, totalFiles, seconds, Math.max(0, encoderSeconds), encoderTaken);
+      double ocrLeft = ocrSecondsLeft(s, totalFiles, seconds, Math.max(0, ocrSeconds), ocrTaken);
+      if (ocrLeft <= 0) {
+        return line;
+      }
+      // the slowest stage decides: OCR's time left when it is longer than the encoder's (or the
+      // encoder has not started: on the DirectRunner it starts once every page is read)
+      double encoderLeft = encoderSecondsLeft(s, totalFiles, seconds, Math.max(0, encoderSeconds), encoderTaken);
+      if (ocrLeft <= encoderLeft) {
+        return line;
+      }
+      String eta = ", ETA " + duration(ocrLeft) + " (OCR)";
+      int at = line.indexOf(", ETA ");
+      int end = line.lastIndexOf(", ");
+      return (at >= 0 ? line.substring(0, at) : line.substring(0, end)) + eta + line.substring(end);
     }
   }
 
@@ -75,6 +134,16 @@ public final class Progress {
     if (s.pages >= 0) {
       b.append(", ").append(s.pages).append(" pages");
     }
+    if (s.ocrPlanned > 0 || s.imagesFound > 0) {
+      b.append(", OCR ");
+      if (s.ocrPlanned > 0) {
+        b.append(Math.min(s.ocrTaken, s.ocrPlanned)).append('/').append(s.ocrPlanned).append(' ').append(s.ocrUnit);
+      }
+      if (s.imagesFound > 0) {
+        b.append(s.ocrPlanned > 0 ? " and " : "").append(Math.min(s.imagesRead, s.imagesFound)).append('/')
+            .append(s.imagesFound).append(" images");
+      }
+    }
     b.append(", ").append(s.vectors).append(" vectors");
     if (seconds > 0) {
       b.append(String.format(Locale.ROOT, " (%.1f/s)", s.vectors / seconds));
@@ -82,12 +151,34 @@ public final class Progress {
     if (s.deadLetters >= 0) {
       b.append(", ").append(s.deadLetters).append(" dead letters");
     }
+    double left = encoderSecondsLeft(s, totalFiles, seconds, fromSeconds, fromTaken);
+    if (left > 0) {
+      b.append(", ETA ").append(duration(left));
+    }
+    return b.append(", ").append(Math.round(seconds)).append(" s").toString();
+  }
+
+  /** The encoder's time left at its rate since {@code fromSeconds}; 0 when it cannot be told. */
+  static double encoderSecondsLeft(Snapshot s, long totalFiles, double seconds, double fromSeconds, long fromTaken) {
     double done = fraction(s, totalFiles);
     if (done > 0 && done < 1 && seconds > fromSeconds && s.encoderTaken > fromTaken) {
       double rate = (s.encoderTaken - fromTaken) / (seconds - fromSeconds);
-      b.append(", ETA ").append(duration(s.encoderTaken * (1 - done) / done / rate));
+      return s.encoderTaken * (1 - done) / done / rate;
     }
-    return b.append(", ").append(Math.round(seconds)).append(" s").toString();
+    return 0;
+  }
+
+  /**
+   * OCR's time left: the pages (or tasks) planned so far, scaled up by the files still to be split,
+   * less those taken, at OCR's rate since {@code fromSeconds}; 0 when it cannot be told.
+   */
+  static double ocrSecondsLeft(Snapshot s, long totalFiles, double seconds, double fromSeconds, long fromTaken) {
+    if (s.ocrWorkPlanned() <= 0 || s.files <= 0 || seconds <= fromSeconds || s.ocrWorkTaken() <= fromTaken) {
+      return 0;
+    }
+    double expected = s.ocrWorkPlanned() * Math.max(1.0, (double) totalFiles / s.files);
+    double rate = (s.ocrWorkTaken() - fromTaken) / (seconds - fromSeconds);
+    return Math.max(0, expected - s.ocrWorkTaken()) / rate;
   }
 
   /**

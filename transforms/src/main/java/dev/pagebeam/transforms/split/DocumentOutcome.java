@@ -11,6 +11,9 @@ public final class DocumentOutcome {
   int deadLetters;
   int ocrPages;
   int ocrSkippedPages;
+  /** Pages sent to OCR (as tasks, or read in this call), and pages OCR has taken up: progress only. */
+  int ocrPagesPlanned;
+  int ocrPagesTaken;
   /** Wall time of the call, set by {@link FileTaskRunner}. */
   long millis;
   boolean failed;
@@ -58,6 +61,16 @@ public final class DocumentOutcome {
   /** Pages OCR did not read because they rendered nearly blank, in this call. */
   public int ocrSkippedPages() {
     return ocrSkippedPages;
+  }
+
+  /** Pages this call sent to OCR (as tasks, or read here). */
+  public int ocrPagesPlanned() {
+    return ocrPagesPlanned;
+  }
+
+  /** Pages OCR took up in this call: read, skipped as nearly blank, or failed. */
+  public int ocrPagesTaken() {
+    return ocrPagesTaken;
   }
 
   /** Wall time of the call in milliseconds (0 when it did not run under a {@link FileTaskRunner}). */

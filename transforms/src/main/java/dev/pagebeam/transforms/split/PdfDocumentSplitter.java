@@ -380,6 +380,7 @@ public final class PdfDocumentSplitter {
         last = ocrPages.get(++i);
       }
       i++;
+      outcome.ocrPagesPlanned += last - first + 1;
       if (tasks != null) {
         tasks.task(new DocumentTask(source, opened.size, opened.documentId, pageCount, DocumentTask.Kind.OCR, first,
             last));
@@ -403,6 +404,7 @@ public final class PdfDocumentSplitter {
       for (int number = first; number <= last; number++) {
         deadline.check();
         current = number;
+        outcome.ocrPagesTaken++;
         String element = "page " + number + " OCR";
         PageRenderer.Rendered rendered;
         try {

@@ -23,6 +23,12 @@ public final class SplitCounters {
   /** Pages OCR did not read because they rendered nearly blank (rules, a few shapes). */
   public static final String OCR_SKIPPED_PAGES = "ocr_skipped_pages";
   public static final String OCR_IMAGES = "ocr_images";
+  /**
+   * Pages sent to OCR, and pages OCR has taken up (read, skipped as blank or failed): for the
+   * progress line's OCR figure, not SUMMARY keys.
+   */
+  public static final String OCR_PAGES_PLANNED = "ocr_pages_planned";
+  public static final String OCR_PAGES_TAKEN = "ocr_pages_taken";
   public static final String IMAGES_WITHOUT_TEXT = "images_without_text";
 
   static final Counter filesSeen = Metrics.counter(NAMESPACE, FILES_SEEN);
@@ -35,6 +41,8 @@ public final class SplitCounters {
   static final Counter ocrPages = Metrics.counter(NAMESPACE, OCR_PAGES);
   static final Counter ocrSkippedPages = Metrics.counter(NAMESPACE, OCR_SKIPPED_PAGES);
   static final Counter ocrImages = Metrics.counter(NAMESPACE, OCR_IMAGES);
+  static final Counter ocrPagesPlanned = Metrics.counter(NAMESPACE, OCR_PAGES_PLANNED);
+  static final Counter ocrPagesTaken = Metrics.counter(NAMESPACE, OCR_PAGES_TAKEN);
   static final Counter imagesWithoutText = Metrics.counter(NAMESPACE, IMAGES_WITHOUT_TEXT);
 
   private SplitCounters() {}

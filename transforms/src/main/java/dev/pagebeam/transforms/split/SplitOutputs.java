@@ -50,5 +50,7 @@ final class SplitOutputs {
     SplitCounters.deadLetters.inc(outcome.deadLetters);
     SplitCounters.ocrPages.inc(outcome.ocrPages);
     SplitCounters.ocrSkippedPages.inc(outcome.ocrSkippedPages);
+    SplitCounters.ocrPagesPlanned.inc(outcome.ocrPagesPlanned);
+    SplitCounters.ocrPagesTaken.inc(outcome.ocrPagesTaken);
   }
 }

@@ -61,6 +61,9 @@ class OcrSplitTest {
     assertThat(c.outcome.pagesWithoutText()).isEqualTo(3);
     assertThat(c.outcome.ocrSkippedPages()).as("the page of rules and shapes, and the empty page").isEqualTo(2);
     assertThat(c.outcome.ocrPages()).as("the scan").isEqualTo(1);
+    // the progress line's OCR figure: every page without a text layer was planned and taken up
+    assertThat(c.outcome.ocrPagesPlanned()).isEqualTo(3);
+    assertThat(c.outcome.ocrPagesTaken()).isEqualTo(3);
     assertThat(c.texts).singleElement().satisfies(t -> {
       assertThat(t.getPage()).isEqualTo(2);
       assertThat(t.getTextSource()).isEqualTo(TextSource.OCR);
@@ -92,8 +95,12 @@ class OcrSplitTest {
     assertThat(planned.tasks).extracting(DocumentTask::describe)
         .containsExactly("OCR of pages 1-4", "OCR of pages 5-8", "OCR of pages 9-10");
     assertThat(planned.tasks).allSatisfy(t -> assertThat(t.kind()).isEqualTo(DocumentTask.Kind.OCR));
+    assertThat(planned.outcome.ocrPagesPlanned()).isEqualTo(10);
+    assertThat(planned.outcome.ocrPagesTaken()).isZero();
     Collected run = Collected.runTask(planned.tasks.get(2), pdf, settings, ocr);
     assertThat(run.texts).extracting(PageText::getPage).containsExactly(9, 10);
+    assertThat(run.outcome.ocrPagesTaken()).as("taken by the task, planned by the split").isEqualTo(2);
+    assertThat(run.outcome.ocrPagesPlanned()).isZero();
     assertThat(run.texts).allSatisfy(t -> assertThat(t.getTextSource()).isEqualTo(TextSource.OCR));
   }
 
