@@ -36,6 +36,21 @@ public final class BareOrt {
       options.setIntraOpNumThreads(threads);
       options.setInterOpNumThreads(1);
       options.setCPUArenaAllocator(arena);
+      // BARE_ORT_OPT=BASIC|EXTENDED|ALL and BARE_ORT_CONFIG="key=value;..." (session config entries),
+      // to try a session option against the defaults above
+      String opt = System.getenv("BARE_ORT_OPT");
+      if (opt != null && !opt.isBlank()) {
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.valueOf(opt.trim() + "_OPT"));
+      }
+      String config = System.getenv("BARE_ORT_CONFIG");
+      if (config != null) {
+        for (String entry : config.split(";")) {
+          if (entry.contains("=")) {
+            options.addConfigEntry(entry.substring(0, entry.indexOf('=')).trim(),
+                entry.substring(entry.indexOf('=') + 1).trim());
+          }
+        }
+      }
       try (OrtSession session = env.createSession(model.toString(), options)) {
         // the same batches in every run: fixed seed, [CLS] ... [SEP], every token attended
         Random random = new Random(42);
