@@ -67,10 +67,10 @@ public final class IngestPdfs extends PTransform<PCollection<String>, PDone> {
           .apply("ElementToJson", MapElements.into(TypeDescriptors.strings()).via(Json::element))
           .apply("WriteElements", TextIO.write().to(out + "/elements/elements").withSuffix(".jsonl"));
     }
-    if (config.writeImages()) {
-      split.elements().apply("WriteImages", new WriteImageFiles(out));
-    }
     List<PCollection<DeadLetter>> elementDeadLetters = new ArrayList<>(List.of(split.deadLetters()));
+    if (config.writeImages()) {
+      elementDeadLetters.add(split.elements().apply("WriteImages", new WriteImageFiles(out)));
+    }
     PCollectionTuple ledger = PCollectionTuple.of(WriteLedger.REPORTS, split.reports())
         .and(WriteLedger.ELEMENTS, split.elements());
     PCollection<SinkFailure> failed = null;

@@ -33,6 +33,8 @@ public final class DeadLetter implements Serializable {
   public static final String STAGE_OCR = "ocr";
   /** The file task as a whole, when it failed outside every stage's own handling (a time-out that did not stop). */
   public static final String STAGE_SPLIT = "split";
+  /** Writing an image file beside the vectors (--writeImages). */
+  public static final String STAGE_WRITE_IMAGE = "write-image";
 
   private final String file;
   private final String documentId;
