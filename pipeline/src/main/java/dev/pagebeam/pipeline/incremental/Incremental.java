@@ -71,12 +71,14 @@ public final class Incremental {
   private Incremental() {}
 
   /**
-   * The fingerprint of everything that shapes a document's records besides its bytes: the model,
-   * the split settings (chunking, images, OCR) and where image files are written (records point at
-   * them). A change in any of them re-ingests every document.
+   * The fingerprint of everything that shapes a document's records besides its bytes: the model's
+   * id, the split settings that change records ({@link SplitSettings#fingerprint}: chunking, images,
+   * OCR) and where image files are written (records point at them). A change in any of them
+   * re-ingests every document; moving the model's folder, a memory or time limit, or a task size does not.
    */
   public static String fingerprint(String model, SplitSettings settings, String output, boolean imageFiles) {
-    return Hashes.sha256Hex(model + "\n" + settings + "\n" + (imageFiles ? output : "-")).substring(0, 16);
+    return Hashes.sha256Hex(model + "\n" + settings.fingerprint() + "\n" + (imageFiles ? output : "-"))
+        .substring(0, 16);
   }
 
   /** What the manifest check makes of the matched files. */

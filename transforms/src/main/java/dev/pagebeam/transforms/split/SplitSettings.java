@@ -224,6 +224,18 @@ public final class SplitSettings implements Serializable {
     return text && ocr.mode().readsPage(hasText);
   }
 
+  /**
+   * What of these settings shapes a document's records: chunking, which images are taken and at
+   * what size, and what OCR reads. Not the limits (memory, time: they decide only whether a file
+   * fails), the task sizes, or where the model and the OCR data lie (the model counts by its id).
+   */
+  public String fingerprint() {
+    return "text=" + text + ",tokens=" + maxTokens + "/" + overlapTokens + ",pageImages="
+        + (pageImages ? thumbnailSide + "px" : "off") + ",embeddedImages="
+        + (embeddedImages ? minImageSize + ".." + maxImageSide + "px<=" + maxImagePixels : "off") + ","
+        + (ocr.enabled() ? ocr.mode().label() + " " + ocr.fingerprint() : "ocr=off");
+  }
+
   @Override
   public String toString() {
     return "SplitSettings{model=" + tokenizerModel + ", text=" + text + ", maxTokens=" + maxTokens + ", overlap="
