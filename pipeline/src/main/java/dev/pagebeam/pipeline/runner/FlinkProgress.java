@@ -134,10 +134,7 @@ final class FlinkProgress {
     long deadLetters = counters.getOrDefault(SplitCounters.DEAD_LETTERS, -1L);
     // OCR's counters, as the other counters here, arrive as its subtasks finish
     return new Progress.Snapshot(files, pages, inputKnown ? input : 0, taken, vectors, deadLetters)
-        .withOcr(counters.getOrDefault(SplitCounters.OCR_PAGES_TAKEN, 0L),
-            counters.getOrDefault(SplitCounters.OCR_PAGES_PLANNED, 0L), "pages")
-        .withImageOcr(counters.getOrDefault(SplitCounters.OCR_IMAGES, 0L),
-            counters.getOrDefault(SplitCounters.EMBEDDED_IMAGES, 0L));
+        .withOcrCounters(counters);
   }
 
   /** Each vertex's inputs, from a job's plan ({@code /jobs/ID/plan}). */

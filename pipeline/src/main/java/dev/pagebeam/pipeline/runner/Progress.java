@@ -1,10 +1,12 @@
 package dev.pagebeam.pipeline.runner;
 
+import dev.pagebeam.transforms.split.SplitCounters;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What a running job has done, and its progress line: files, pages (where the runner reports them
- * while it runs), OCR's pages (or tasks) taken of those planned, vectors and their rate, and an
+ * while it runs), OCR's pages and images taken of those found, vectors and their rate, and an
  * estimate of the time left from the slower of OCR and the encoder.
  */
 public final class Progress {
@@ -24,20 +26,19 @@ public final class Progress {
     final long encoderTaken;
     final long vectors;
     final long deadLetters;
-    /** OCR's work so far and its work known so far, in pages or in tasks ({@link #ocrUnit}). */
+    /** Pages OCR has taken up so far, and pages sent to it so far. */
     final long ocrTaken;
     final long ocrPlanned;
-    final String ocrUnit;
     /** Embedded images OCR has read, of those the split found so far; 0 and 0 when OCR reads none. */
     final long imagesRead;
     final long imagesFound;
 
     Snapshot(long files, long pages, long encoderInput, long encoderTaken, long vectors, long deadLetters) {
-      this(files, pages, encoderInput, encoderTaken, vectors, deadLetters, 0, 0, "pages", 0, 0);
+      this(files, pages, encoderInput, encoderTaken, vectors, deadLetters, 0, 0, 0, 0);
     }
 
     private Snapshot(long files, long pages, long encoderInput, long encoderTaken, long vectors, long deadLetters,
-        long ocrTaken, long ocrPlanned, String ocrUnit, long imagesRead, long imagesFound) {
+        long ocrTaken, long ocrPlanned, long imagesRead, long imagesFound) {
       this.files = files;
       this.pages = pages;
       this.encoderInput = encoderInput;
@@ -46,24 +47,31 @@ public final class Progress {
       this.deadLetters = deadLetters;
       this.ocrTaken = ocrTaken;
       this.ocrPlanned = ocrPlanned;
-      this.ocrUnit = ocrUnit;
       this.imagesRead = imagesRead;
       this.imagesFound = imagesFound;
     }
 
-    /** With OCR's progress on pages: {@code taken} of the {@code planned} pages (or tasks) known so far. */
-    Snapshot withOcr(long taken, long planned, String unit) {
-      return new Snapshot(files, pages, encoderInput, encoderTaken, vectors, deadLetters, taken, planned, unit,
+    /** With OCR's progress on pages: {@code taken} of the {@code planned} pages known so far. */
+    Snapshot withOcr(long taken, long planned) {
+      return new Snapshot(files, pages, encoderInput, encoderTaken, vectors, deadLetters, taken, planned,
           imagesRead, imagesFound);
     }
 
     /** With OCR's progress on embedded images: {@code read} of the {@code found} so far (none read: not shown). */
     Snapshot withImageOcr(long read, long found) {
       return new Snapshot(files, pages, encoderInput, encoderTaken, vectors, deadLetters, ocrTaken, ocrPlanned,
-          ocrUnit, read > 0 ? read : 0, read > 0 ? found : 0);
+          read > 0 ? read : 0, read > 0 ? found : 0);
     }
 
-    /** OCR's work taken and known so far, pages (or tasks) and images together. */
+    /** With OCR's progress as pagebeam's counters tell it (pages and embedded images). */
+    Snapshot withOcrCounters(Map<String, Long> counters) {
+      return withOcr(counters.getOrDefault(SplitCounters.OCR_PAGES_TAKEN, 0L),
+          counters.getOrDefault(SplitCounters.OCR_PAGES_PLANNED, 0L))
+          .withImageOcr(counters.getOrDefault(SplitCounters.OCR_IMAGES, 0L),
+              counters.getOrDefault(SplitCounters.EMBEDDED_IMAGES, 0L));
+    }
+
+    /** OCR's work taken and known so far, pages and images together. */
     long ocrWorkTaken() {
       return ocrTaken + imagesRead;
     }
@@ -99,21 +107,12 @@ public final class Progress {
         ocrSeconds = seconds;
         ocrTaken = s.ocrWorkTaken();
       }
-      String line = line(s, totalFiles, seconds, Math.max(0, encoderSeconds), encoderTaken);
+      double encoderLeft = encoderSecondsLeft(s, totalFiles, seconds, Math.max(0, encoderSeconds), encoderTaken);
       double ocrLeft = ocrSecondsLeft(s, totalFiles, seconds, Math.max(0, ocrSeconds), ocrTaken);
-      if (ocrLeft <= 0) {
-        return line;
-      }
       // the slowest stage decides: OCR's time left when it is longer than the encoder's (or the
       // encoder has not started: on the DirectRunner it starts once every page is read)
-      double encoderLeft = encoderSecondsLeft(s, totalFiles, seconds, Math.max(0, encoderSeconds), encoderTaken);
-      if (ocrLeft <= encoderLeft) {
-        return line;
-      }
-      String eta = ", ETA " + duration(ocrLeft) + " (OCR)";
-      int at = line.indexOf(", ETA ");
-      int end = line.lastIndexOf(", ");
-      return (at >= 0 ? line.substring(0, at) : line.substring(0, end)) + eta + line.substring(end);
+      return ocrLeft > encoderLeft ? line(s, totalFiles, seconds, ocrLeft, " (OCR)")
+          : line(s, totalFiles, seconds, encoderLeft, "");
     }
   }
 
@@ -121,15 +120,14 @@ public final class Progress {
 
   /** A progress line with the ETA at the encoder's rate over the whole run. */
   static String line(Snapshot s, long totalFiles, double seconds) {
-    return line(s, totalFiles, seconds, 0, 0);
+    return line(s, totalFiles, seconds, encoderSecondsLeft(s, totalFiles, seconds, 0, 0), "");
   }
 
   /**
-   * {@code progress: 12/22 files, 830 pages, 1800 vectors (45.2/s), 0 dead letters, ETA 2 min, 40 s}.
-   * The ETA is the time the encoder's remaining input takes at its rate since it had taken
-   * {@code fromTaken} at {@code fromSeconds}; it is left out until the encoder has taken more.
+   * {@code progress: 12/22 files, 830 pages, 1800 vectors (45.2/s), 0 dead letters, ETA 2 min, 40 s}:
+   * the ETA is {@code left} seconds followed by {@code mark}, left out when it is 0 (cannot be told).
    */
-  static String line(Snapshot s, long totalFiles, double seconds, double fromSeconds, long fromTaken) {
+  private static String line(Snapshot s, long totalFiles, double seconds, double left, String mark) {
     StringBuilder b = new StringBuilder("progress: ").append(s.files).append('/').append(totalFiles).append(" files");
     if (s.pages >= 0) {
       b.append(", ").append(s.pages).append(" pages");
@@ -137,7 +135,7 @@ public final class Progress {
     if (s.ocrPlanned > 0 || s.imagesFound > 0) {
       b.append(", OCR ");
       if (s.ocrPlanned > 0) {
-        b.append(Math.min(s.ocrTaken, s.ocrPlanned)).append('/').append(s.ocrPlanned).append(' ').append(s.ocrUnit);
+        b.append(Math.min(s.ocrTaken, s.ocrPlanned)).append('/').append(s.ocrPlanned).append(" pages");
       }
       if (s.imagesFound > 0) {
         b.append(s.ocrPlanned > 0 ? " and " : "").append(Math.min(s.imagesRead, s.imagesFound)).append('/')
@@ -151,9 +149,8 @@ public final class Progress {
     if (s.deadLetters >= 0) {
       b.append(", ").append(s.deadLetters).append(" dead letters");
     }
-    double left = encoderSecondsLeft(s, totalFiles, seconds, fromSeconds, fromTaken);
     if (left > 0) {
-      b.append(", ETA ").append(duration(left));
+      b.append(", ETA ").append(duration(left)).append(mark);
     }
     return b.append(", ").append(Math.round(seconds)).append(" s").toString();
   }
@@ -169,7 +166,7 @@ public final class Progress {
   }
 
   /**
-   * OCR's time left: the pages (or tasks) planned so far, scaled up by the files still to be split,
+   * OCR's time left: the pages and images found so far, scaled up by the files still to be split,
    * less those taken, at OCR's rate since {@code fromSeconds}; 0 when it cannot be told.
    */
   static double ocrSecondsLeft(Snapshot s, long totalFiles, double seconds, double fromSeconds, long fromTaken) {

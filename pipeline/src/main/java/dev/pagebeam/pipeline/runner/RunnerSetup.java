@@ -289,9 +289,7 @@ public final class RunnerSetup {
       return new Progress.Snapshot(c.getOrDefault(SplitCounters.FILES_SEEN, 0L), c.getOrDefault(SplitCounters.PAGES, 0L),
           c.getOrDefault(EncodeCounters.ENCODER_INPUT, 0L), c.getOrDefault(EncodeCounters.ENCODED, 0L),
           c.getOrDefault(EncodeCounters.ENCODED, 0L), c.getOrDefault(SplitCounters.DEAD_LETTERS, 0L))
-          .withOcr(c.getOrDefault(SplitCounters.OCR_PAGES_TAKEN, 0L), c.getOrDefault(SplitCounters.OCR_PAGES_PLANNED, 0L),
-              "pages")
-          .withImageOcr(c.getOrDefault(SplitCounters.OCR_IMAGES, 0L), c.getOrDefault(SplitCounters.EMBEDDED_IMAGES, 0L));
+          .withOcrCounters(c);
     }
   }
 

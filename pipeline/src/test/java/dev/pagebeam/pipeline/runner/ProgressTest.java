@@ -26,7 +26,7 @@ class ProgressTest {
   }
 
   static Progress.Snapshot ocr(long files, long taken, long planned) {
-    return new Progress.Snapshot(files, 2224, 0, 0, 0, 0).withOcr(taken, planned, "pages");
+    return new Progress.Snapshot(files, 2224, 0, 0, 0, 0).withOcr(taken, planned);
   }
 
   @Test
@@ -48,9 +48,9 @@ class ProgressTest {
   @Test
   void theEncodersEtaStandsWhenItIsLongerThanOcrs() {
     Progress.Lines lines = new Progress.Lines(9);
-    lines.next(new Progress.Snapshot(9, 2224, 10000, 1000, 1000, 0).withOcr(10, 100, "pages"), 100);
+    lines.next(new Progress.Snapshot(9, 2224, 10000, 1000, 1000, 0).withOcr(10, 100), 100);
     // the encoder: 1,000 more in 100 s, 8,000 left take 800 s; OCR: 40 left at 0.5 a second, 80 s
-    assertThat(lines.next(new Progress.Snapshot(9, 2224, 10000, 2000, 2000, 0).withOcr(60, 100, "pages"), 200))
+    assertThat(lines.next(new Progress.Snapshot(9, 2224, 10000, 2000, 2000, 0).withOcr(60, 100), 200))
         .isEqualTo("progress: 9/9 files, 2224 pages, OCR 60/100 pages, 2000 vectors (10.0/s), 0 dead letters,"
             + " ETA 13 min, 200 s");
   }
