@@ -120,11 +120,10 @@ public final class EmbeddingModel implements AutoCloseable {
   /**
    * Runs allowed at once: on the CPU, as many as fit the cores at the configured intra-op threads
    * (2 cores at 1 thread: 2 runs; at 2 threads: 1 run), so the cores stay busy without
-   * oversubscribing them; one at a time on a GPU, and with --cpuThreads=0, where each run already
-   * has a thread on every core.
+   * oversubscribing them; one at a time on a GPU.
    */
   static int concurrentRuns(ExecutionDevice device) {
-    if (device.isCuda() || device.cpuThreads() == 0) {
+    if (device.isCuda()) {
       return 1;
     }
     return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, device.cpuThreads()));

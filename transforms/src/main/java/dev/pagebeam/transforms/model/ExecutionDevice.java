@@ -117,9 +117,7 @@ public final class ExecutionDevice {
   private static ExecutionDevice cpu(OrtSession.SessionOptions options, int threads, String why) throws OrtException {
     options.setIntraOpNumThreads(threads);
     options.setInterOpNumThreads(1);
-    String count = threads > 0 ? threads + " intra-op threads"
-        : "intra-op threads on every core (--cpuThreads=0, " + Runtime.getRuntime().availableProcessors() + " cores)";
-    return new ExecutionDevice("cpu", "device: cpu, " + count + " (" + why + ")", threads);
+    return new ExecutionDevice("cpu", "device: cpu, " + threads + " intra-op threads (" + why + ")", threads);
   }
 
   private static ExecutionDevice cudaDevice(int device, long limit, String why) {

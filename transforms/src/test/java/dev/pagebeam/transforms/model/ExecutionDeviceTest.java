@@ -140,22 +140,6 @@ class ExecutionDeviceTest {
   }
 
   @Test
-  void runsAtOnceFitTheCoresWithoutOversubscribingThem() throws Exception {
-    int cores = Runtime.getRuntime().availableProcessors();
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      // --cpuThreads=0: every run has a thread on every core, so one run at a time
-      ExecutionDevice all = ExecutionDevice.configure(options, DeviceRequest.parse("cpu"), 0, 0, new Present());
-      assertThat(all.description()).startsWith("device: cpu, intra-op threads on every core (--cpuThreads=0, "
-          + cores + " cores)");
-      assertThat(EmbeddingModel.concurrentRuns(all)).isEqualTo(1);
-      ExecutionDevice one = ExecutionDevice.configure(options, DeviceRequest.parse("cpu"), 1, 0, new Present());
-      assertThat(EmbeddingModel.concurrentRuns(one)).isEqualTo(cores);
-      ExecutionDevice gpu = ExecutionDevice.configure(options, DeviceRequest.parse("cuda"), 1, 0, new Present());
-      assertThat(EmbeddingModel.concurrentRuns(gpu)).isEqualTo(1);
-    }
-  }
-
-  @Test
   void deviceNamesAreParsedStrictly() {
     assertThat(DeviceRequest.parse("cuda:2").cudaDevice()).isEqualTo(2);
     assertThat(DeviceRequest.parse("AUTO").kind()).isEqualTo(DeviceRequest.Kind.AUTO);
