@@ -35,6 +35,7 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.util.ShardedKey;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -97,17 +98,20 @@ public final class Incremental {
   /** Drops unchanged files (their ledger lines say so) and clears the old records of changed ones. */
   static Checked check(PCollection<MatchResult.Metadata> files, StoreConnector store, String fingerprint,
       boolean full, boolean newCollection, RetryPolicy retry, int hashSeconds) {
+    // One key, sharded by Beam per worker thread: every worker batches the files it matched, so the
+    // lookups spread over as many checkers as the cluster has slots (a fixed key count would cap them),
+    // and no batch waits for files from another worker.
     PCollectionTuple t = files
-        .apply("KeyForLookup", WithKeys.of((MatchResult.Metadata m) -> Math.floorMod(m.resourceId().toString()
-            .hashCode(), 16)).withKeyType(TypeDescriptors.integers()))
-        .apply("LookupBatches", GroupIntoBatches.ofSize(LOOKUP_BATCH))
+        .apply("KeyForLookup", WithKeys.<Integer, MatchResult.Metadata>of(0).withKeyType(TypeDescriptors.integers()))
+        .apply("LookupBatches", GroupIntoBatches.<Integer, MatchResult.Metadata>ofSize(LOOKUP_BATCH).withShardedKey())
         .apply("CheckManifest", ParDo.of(new CheckFn(store, fingerprint, full, newCollection, retry, hashSeconds))
             .withOutputTags(Checked.TO_SPLIT, TupleTagList.of(Checked.LEDGER_LINES)));
     t.get(Checked.TO_SPLIT).setCoder(files.getCoder());
     return new Checked(t);
   }
 
-  static final class CheckFn extends DoFn<KV<Integer, Iterable<MatchResult.Metadata>>, MatchResult.Metadata> {
+  static final class CheckFn
+      extends DoFn<KV<ShardedKey<Integer>, Iterable<MatchResult.Metadata>>, MatchResult.Metadata> {
     private final StoreConnector connector;
     private final String fingerprint;
     private final boolean full;
@@ -134,7 +138,7 @@ public final class Incremental {
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<MatchResult.Metadata>> batch, MultiOutputReceiver out)
+    public void process(@Element KV<ShardedKey<Integer>, Iterable<MatchResult.Metadata>> batch, MultiOutputReceiver out)
         throws IOException {
       List<MatchResult.Metadata> files = new ArrayList<>();
       List<String> sources = new ArrayList<>();
