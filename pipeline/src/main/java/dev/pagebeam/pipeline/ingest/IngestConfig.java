@@ -66,6 +66,8 @@ public final class IngestConfig implements Serializable {
 
   private final String output;
   private final List<String> patterns;
+  /** Files per shuffle key in the per-file steps: see {@link #spreadKeys}. */
+  static final int FILES_PER_KEY = 8;
   private final long fileCount;
   private final SplitSettings split;
   private final boolean writeElements;
@@ -329,6 +331,17 @@ public final class IngestConfig implements Serializable {
 
   public long fileCount() {
     return fileCount;
+  }
+
+  /**
+   * Shuffle keys for the per-file steps (the split's spread, the ledger's sums): about
+   * {@link #FILES_PER_KEY} files a key, at least 64. The DirectRunner runs every step after a shuffle
+   * once per key, at a cost of milliseconds each (Beam translates the step anew for every bundle),
+   * which a key per file made the larger part of a run over thousands of small files; a cluster
+   * spreads these keys as evenly as a key per file.
+   */
+  int spreadKeys() {
+    return (int) Math.max(64, Math.min(1 << 20, fileCount / FILES_PER_KEY));
   }
 
   public SplitSettings split() {

@@ -61,7 +61,7 @@ public final class IngestPdfs extends PTransform<PCollection<String>, PDone> {
     PCollectionTuple diffed = diff == null ? null : files.apply("DiffAgainstManifest", diff);
     PCollection<MatchResult.Metadata> toSplit = diffed == null ? files : diffed.get(DiffAgainstManifest.TO_SPLIT);
 
-    SplitPdfs.Result split = toSplit.apply("SplitPdfs", SplitPdfs.files(config.split()));
+    SplitPdfs.Result split = toSplit.apply("SplitPdfs", SplitPdfs.files(config.split(), config.spreadKeys()));
     if (config.writeElements()) {
       split.elements()
           .apply("ElementToJson", MapElements.into(TypeDescriptors.strings()).via(Json::element))
@@ -91,7 +91,7 @@ public final class IngestPdfs extends PTransform<PCollection<String>, PDone> {
     PCollection<DeadLetter> deadLetters = PCollectionList.of(elementDeadLetters)
         .apply("ElementDeadLetters", Flatten.pCollections());
     PCollection<ManifestEntry> indexed = ledger.and(WriteLedger.DEAD_LETTERS, deadLetters)
-        .apply("Ledger", new WriteLedger(out, config.ledgerRun(), config.fingerprint()));
+        .apply("Ledger", new WriteLedger(out, config.ledgerRun(), config.fingerprint(), config.spreadKeys()));
     if (diff != null) {
       diff.writeManifest(diffed, indexed);
     }

@@ -17,10 +17,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.MapCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -34,6 +39,7 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
@@ -41,13 +47,14 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The per-file ledger, {@code OUTPUT/ledger/ledger-*.jsonl}: one line per matched file saying how it
  * ended (indexed, failed, no searchable content, or not encoded), with its counts and the reason.
- * Every fact is keyed by the file's path and summed with a combiner (partial sums before the
- * shuffle, so only a few numbers per file travel); the file report the split makes for every
- * matched file is what makes the line exist.
+ * Every fact is summed per file's path with a combiner (partial sums before the shuffle, so only a
+ * few numbers per file travel), under a shuffle key shared by a few files; the file report the split
+ * makes for every matched file is what makes the line exist.
  */
 final class WriteLedger extends PTransform<PCollectionTuple, PCollection<ManifestEntry>> {
   static final String FILES_WITHOUT_CONTENT = "files_without_content";
@@ -89,16 +96,65 @@ final class WriteLedger extends PTransform<PCollectionTuple, PCollection<Manifes
   private final Run run;
   /** The incremental run's settings fingerprint, or null when the run keeps no manifest. */
   private final String fingerprint;
+  /** Shuffle keys the files are summed under. */
+  private final int keys;
 
   /**
    * Writes {@code output/ledger/} from the facts of the input tuple (see the tags). When {@code
    * fingerprint} is set, the output holds the manifest entries of the files indexed completely;
    * otherwise it is empty.
    */
-  WriteLedger(String output, Run run, String fingerprint) {
+  WriteLedger(String output, Run run, String fingerprint, int keys) {
     this.output = output;
     this.run = run;
     this.fingerprint = fingerprint;
+    this.keys = keys;
+  }
+
+  /** The sums of the files under one key, each file's facts summed as they come. */
+  static final class SumPerFile extends Combine.CombineFn<KV<String, Counts>, Map<String, Counts>, Map<String, Counts>> {
+    @Override
+    public Map<String, Counts> createAccumulator() {
+      return new HashMap<>();
+    }
+
+    @Override
+    public Map<String, Counts> addInput(Map<String, Counts> sums, KV<String, Counts> fact) {
+      sums.merge(fact.getKey(), fact.getValue(), (a, b) -> Counts.sum(List.of(a, b)));
+      return sums;
+    }
+
+    @Override
+    public Map<String, Counts> mergeAccumulators(Iterable<Map<String, Counts>> all) {
+      Map<String, Counts> merged = new HashMap<>();
+      for (Map<String, Counts> sums : all) {
+        sums.forEach((file, c) -> merged.merge(file, c, (a, b) -> Counts.sum(List.of(a, b))));
+      }
+      return merged;
+    }
+
+    @Override
+    public Map<String, Counts> extractOutput(Map<String, Counts> sums) {
+      return sums;
+    }
+
+    @Override
+    public Coder<Map<String, Counts>> getAccumulatorCoder(CoderRegistry registry, Coder<KV<String, Counts>> in) {
+      return MapCoder.of(StringUtf8Coder.of(), Counts.CountsCoder.of());
+    }
+
+    @Override
+    public Coder<Map<String, Counts>> getDefaultOutputCoder(CoderRegistry registry, Coder<KV<String, Counts>> in) {
+      return MapCoder.of(StringUtf8Coder.of(), Counts.CountsCoder.of());
+    }
+  }
+
+  /** One element per file of a key's sums. */
+  static final class EachFileFn extends DoFn<KV<Integer, Map<String, Counts>>, KV<String, Counts>> {
+    @ProcessElement
+    public void process(@Element KV<Integer, Map<String, Counts>> sums, OutputReceiver<KV<String, Counts>> out) {
+      sums.getValue().forEach((file, c) -> out.output(KV.of(file, c)));
+    }
   }
 
   @Override
@@ -111,9 +167,17 @@ final class WriteLedger extends PTransform<PCollectionTuple, PCollection<Manifes
       facts.add(facts("Vectors", in.get(VECTORS), Counts::of));
       facts.add(facts("SinkFailures", in.get(SINK_FAILURES), Counts::of));
     }
+    // Summed per file under a key shared by a few files (see IngestConfig.spreadKeys): a key per file
+    // made every step below run once per file on the DirectRunner.
+    int keys = this.keys;
     PCollection<KV<String, Counts>> perFile = PCollectionList.of(facts)
         .apply("AllFacts", Flatten.pCollections())
-        .apply("PerFile", Combine.perKey(Counts::sum));
+        .apply("ByKey", WithKeys.of((KV<String, Counts> f) -> Math.floorMod(f.getKey().hashCode(), keys))
+            .withKeyType(TypeDescriptors.integers()))
+        .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), Counts.CountsCoder.of())))
+        .apply("PerFile", Combine.perKey(new SumPerFile()))
+        .apply("EachFile", ParDo.of(new EachFileFn()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), Counts.CountsCoder.of()));
     PCollection<String> lines = perFile.apply("LedgerLine", ParDo.of(new LineFn(run)));
     if (in.has(MORE_LINES)) {
       lines = PCollectionList.of(lines).and(in.get(MORE_LINES)).apply("AllLedgerLines", Flatten.pCollections());

@@ -57,24 +57,32 @@ public final class SplitPdfs extends PTransform<PCollection<String>, SplitPdfs.R
     return FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD);
   }
 
-  /** Splits files already matched (for example those that incremental ingest found changed). */
-  public static PTransform<PCollection<MatchResult.Metadata>, Result> files(SplitSettings settings) {
+  /**
+   * Splits files already matched (for example those that incremental ingest found changed),
+   * spread over {@code spreadKeys} shuffle keys (0: a key per file). A runner that makes a bundle of
+   * every key pays its per-bundle cost once per key in every step after the spread (the
+   * DirectRunner's is milliseconds a step), so a run of many small files is cheaper with a few files
+   * per key; on a cluster, keys well above the slot count spread as evenly as a key per file.
+   */
+  public static PTransform<PCollection<MatchResult.Metadata>, Result> files(SplitSettings settings,
+      int spreadKeys) {
     return new PTransform<PCollection<MatchResult.Metadata>, Result>() {
       @Override
       public Result expand(PCollection<MatchResult.Metadata> files) {
-        return split(files, settings);
+        return split(files, settings, spreadKeys);
       }
     };
   }
 
   @Override
   public Result expand(PCollection<String> patterns) {
-    return split(patterns.apply("MatchFiles", match()), settings);
+    return split(patterns.apply("MatchFiles", match()), settings, 0);
   }
 
-  private static Result split(PCollection<MatchResult.Metadata> matched, SplitSettings settings) {
+  private static Result split(PCollection<MatchResult.Metadata> matched, SplitSettings settings, int spreadKeys) {
     // Spread files over workers; only metadata (path, size) is shuffled.
-    PCollection<MatchResult.Metadata> files = matched.apply("SpreadFiles", Reshuffle.viaRandomKey());
+    PCollection<MatchResult.Metadata> files = matched.apply("SpreadFiles",
+        Reshuffle.<MatchResult.Metadata>viaRandomKey().withNumBuckets(spreadKeys > 0 ? spreadKeys : null));
 
     TupleTagList outputs = TupleTagList.of(SplitOutputs.IMAGES).and(SplitOutputs.DEAD_LETTERS);
     outputs = outputs.and(SplitOutputs.REPORTS);

@@ -1,0 +1,91 @@
+package dev.pagebeam.pipeline.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pagebeam.pipeline.output.Json;
+import dev.pagebeam.transforms.core.DeadLetter;
+import dev.pagebeam.transforms.core.ErrorKind;
+import dev.pagebeam.transforms.elements.PdfElement;
+import dev.pagebeam.transforms.split.DocumentReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestPipelineExtension;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The ledger sums every fact of a file into its one line, however many files share a shuffle key. */
+class WriteLedgerTest {
+  @RegisterExtension
+  static final TestPipelineExtension PIPELINE = TestPipelineExtension.fromOptions(directOptions());
+
+  @TempDir Path dir;
+
+  private static DirectOptions directOptions() {
+    DirectOptions options = PipelineOptionsFactory.as(DirectOptions.class);
+    options.setBlockOnRun(true);
+    return options;
+  }
+
+  private static DocumentReport report(String source, boolean fileReport, int pages, String failure) {
+    return new DocumentReport(source, failure == null ? source.replace('/', 'x') : null, fileReport, pages, 0, 0, 0,
+        10, failure);
+  }
+
+  @ParameterizedTest(name = "{0} keys")
+  @ValueSource(ints = {1, 3, 64})
+  void everyFileGetsOneLineWithTheSumOfItsFacts(int keys, TestPipeline p) throws Exception {
+    List<DocumentReport> reports = new ArrayList<>();
+    Map<String, Integer> expectedPages = new TreeMap<>();
+    for (int f = 0; f < 20; f++) {
+      String source = "/corpus/doc-" + f + ".pdf";
+      // a long document reports its first pages with the file and the rest as page ranges
+      reports.add(report(source, true, 3, null));
+      for (int range = 0; range < f % 4; range++) {
+        reports.add(report(source, false, 5, null));
+      }
+      expectedPages.put(source, 3 + 5 * (f % 4));
+    }
+    reports.add(report("/corpus/broken.pdf", true, 0, "not a PDF"));
+    expectedPages.put("/corpus/broken.pdf", 0);
+    List<DeadLetter> deadLetters = List.of(
+        DeadLetter.forFile("/corpus/broken.pdf", null, DeadLetter.STAGE_OPEN, ErrorKind.NOT_A_PDF, "not a PDF"),
+        DeadLetter.forFile("/corpus/doc-7.pdf", "x", DeadLetter.STAGE_RENDER, ErrorKind.RENDER_FAILED, "one page"));
+
+    PCollectionTuple in = PCollectionTuple
+        .of(WriteLedger.REPORTS, p.apply("Reports", Create.of(reports).withCoder(DocumentReport.CODER)))
+        .and(WriteLedger.ELEMENTS, p.apply("Elements", Create.empty(PdfElement.ElementCoder.of())))
+        .and(WriteLedger.DEAD_LETTERS, p.apply("DeadLetters", Create.of(deadLetters).withCoder(DeadLetter.CODER)));
+    in.apply(new WriteLedger(dir.toString(), new WriteLedger.Run(false, false, "m", "auto"), null, keys));
+    p.run().waitUntilFinish();
+
+    Map<String, JsonNode> lines = new TreeMap<>();
+    try (Stream<Path> files = Files.list(dir.resolve("ledger"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".jsonl")).toList()) {
+        for (String line : Files.readAllLines(file)) {
+          JsonNode n = Json.MAPPER.readTree(line);
+          assertThat(lines.put(n.get("source").asText(), n)).as("a second line for %s", line).isNull();
+        }
+      }
+    }
+    assertThat(lines.keySet()).containsExactlyElementsOf(expectedPages.keySet());
+    expectedPages.forEach((source, pages) -> assertThat(lines.get(source).get("pages").asInt()).as(source)
+        .isEqualTo(pages));
+    assertThat(lines.get("/corpus/broken.pdf").get("status").asText()).isEqualTo(WriteLedger.FAILED);
+    assertThat(lines.get("/corpus/doc-7.pdf").get("dead_letters").asInt()).isEqualTo(1);
+    assertThat(lines.get("/corpus/doc-8.pdf").get("dead_letters").asInt()).isZero();
+    assertThat(lines.get("/corpus/doc-8.pdf").get("status").asText()).isEqualTo(WriteLedger.NOT_ENCODED);
+  }
+}
