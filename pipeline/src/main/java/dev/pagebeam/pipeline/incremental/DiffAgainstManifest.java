@@ -43,18 +43,21 @@ public final class DiffAgainstManifest extends PTransform<PCollection<MatchResul
     final boolean full;
     final boolean prune;
     final int hashSeconds;
+    final long fileCount;
 
     /**
      * @param fingerprint the settings that shape the vectors ({@link Incremental#fingerprint})
      * @param full re-split every file, whatever the manifest says
      * @param prune remove the documents no input file is any more
      * @param hashSeconds the time limit of hashing one file
+     * @param fileCount the number of input files (sizes the manifest check's keys)
      */
-    public Settings(String fingerprint, boolean full, boolean prune, int hashSeconds) {
+    public Settings(String fingerprint, boolean full, boolean prune, int hashSeconds, long fileCount) {
       this.fingerprint = fingerprint;
       this.full = full;
       this.prune = prune;
       this.hashSeconds = hashSeconds;
+      this.fileCount = fileCount;
     }
   }
 
@@ -112,7 +115,7 @@ public final class DiffAgainstManifest extends PTransform<PCollection<MatchResul
           .and(CARRIED, carried).and(KEPT, checked.kept);
     }
     Incremental.Checked checked = Incremental.check(files, store, settings.fingerprint, settings.full, newCollection,
-        retry, settings.hashSeconds);
+        retry, settings.hashSeconds, Incremental.lookupKeys(settings.fileCount));
     List<PCollection<String>> lines = new ArrayList<>(List.of(checked.ledgerLines));
     if (settings.prune) {
       lines.add(Incremental.prune(files.getPipeline().begin(), files, store, retry));

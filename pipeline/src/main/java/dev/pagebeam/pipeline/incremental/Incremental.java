@@ -35,7 +35,6 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PDone;
-import org.apache.beam.sdk.util.ShardedKey;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -69,6 +68,17 @@ public final class Incremental {
   /** Files per manifest lookup: one request for 200 documents costs less than parsing one. */
   static final int LOOKUP_BATCH = 200;
 
+  /**
+   * Keys of the manifest check (which also hashes every file): one per full lookup batch, at least
+   * 16. The check then spreads over as many workers as the corpus has batches (a fixed 16 capped it
+   * at 16 on any cluster), and every key still fills its requests. Beam's {@code withShardedKey()}
+   * was tried and dropped: it makes one key per upstream worker thread, which a cluster hashes onto
+   * its slots unevenly (about two thirds of them get work).
+   */
+  static int lookupKeys(long files) {
+    return (int) Math.max(16, Math.min(1 << 20, files / LOOKUP_BATCH));
+  }
+
   private Incremental() {}
 
   /**
@@ -97,21 +107,18 @@ public final class Incremental {
 
   /** Drops unchanged files (their ledger lines say so) and clears the old records of changed ones. */
   static Checked check(PCollection<MatchResult.Metadata> files, StoreConnector store, String fingerprint,
-      boolean full, boolean newCollection, RetryPolicy retry, int hashSeconds) {
-    // One key, sharded by Beam per worker thread: every worker batches the files it matched, so the
-    // lookups spread over as many checkers as the cluster has slots (a fixed key count would cap them),
-    // and no batch waits for files from another worker.
+      boolean full, boolean newCollection, RetryPolicy retry, int hashSeconds, int keys) {
     PCollectionTuple t = files
-        .apply("KeyForLookup", WithKeys.<Integer, MatchResult.Metadata>of(0).withKeyType(TypeDescriptors.integers()))
-        .apply("LookupBatches", GroupIntoBatches.<Integer, MatchResult.Metadata>ofSize(LOOKUP_BATCH).withShardedKey())
+        .apply("KeyForLookup", WithKeys.of((MatchResult.Metadata m) -> Math.floorMod(m.resourceId().toString()
+            .hashCode(), keys)).withKeyType(TypeDescriptors.integers()))
+        .apply("LookupBatches", GroupIntoBatches.ofSize(LOOKUP_BATCH))
         .apply("CheckManifest", ParDo.of(new CheckFn(store, fingerprint, full, newCollection, retry, hashSeconds))
             .withOutputTags(Checked.TO_SPLIT, TupleTagList.of(Checked.LEDGER_LINES)));
     t.get(Checked.TO_SPLIT).setCoder(files.getCoder());
     return new Checked(t);
   }
 
-  static final class CheckFn
-      extends DoFn<KV<ShardedKey<Integer>, Iterable<MatchResult.Metadata>>, MatchResult.Metadata> {
+  static final class CheckFn extends DoFn<KV<Integer, Iterable<MatchResult.Metadata>>, MatchResult.Metadata> {
     private final StoreConnector connector;
     private final String fingerprint;
     private final boolean full;
@@ -138,7 +145,7 @@ public final class Incremental {
     }
 
     @ProcessElement
-    public void process(@Element KV<ShardedKey<Integer>, Iterable<MatchResult.Metadata>> batch, MultiOutputReceiver out)
+    public void process(@Element KV<Integer, Iterable<MatchResult.Metadata>> batch, MultiOutputReceiver out)
         throws IOException {
       List<MatchResult.Metadata> files = new ArrayList<>();
       List<String> sources = new ArrayList<>();

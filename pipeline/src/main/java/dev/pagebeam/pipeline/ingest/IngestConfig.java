@@ -305,7 +305,8 @@ public final class IngestConfig implements Serializable {
     if (encode == null) {
       return null;
     }
-    DiffAgainstManifest.Settings s = new DiffAgainstManifest.Settings(fingerprint(), full, prune, fileTimeoutSeconds);
+    DiffAgainstManifest.Settings s = new DiffAgainstManifest.Settings(fingerprint(), full, prune, fileTimeoutSeconds,
+        fileCount);
     return store == null
         ? DiffAgainstManifest.inFiles(sink.directory(), previousFileRun, output, s)
         : DiffAgainstManifest.inStore(store, retry, newCollection, s);

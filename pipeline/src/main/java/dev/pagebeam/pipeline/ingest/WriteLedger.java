@@ -299,7 +299,11 @@ final class WriteLedger extends PTransform<PCollectionTuple, PCollection<Manifes
           s.n[i] += c.n[i];
         }
         s.documentId = s.documentId != null ? s.documentId : c.documentId;
-        s.failure = s.failure != null ? s.failure : c.failure;
+        // the smallest, as for dead letters: a file's page ranges may fail differently, and its line
+        // must not depend on which report arrived first
+        if (c.failure != null && (s.failure == null || c.failure.compareTo(s.failure) < 0)) {
+          s.failure = c.failure;
+        }
         if (c.deadLetter != null && (s.deadLetter == null || c.deadLetter.compareTo(s.deadLetter) < 0)) {
           s.deadLetter = c.deadLetter;
         }

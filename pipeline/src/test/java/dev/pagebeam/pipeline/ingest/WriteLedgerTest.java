@@ -15,6 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.values.KV;
+import org.junit.jupiter.api.Test;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.TestPipeline;
@@ -87,5 +94,46 @@ class WriteLedgerTest {
     assertThat(lines.get("/corpus/doc-7.pdf").get("dead_letters").asInt()).isEqualTo(1);
     assertThat(lines.get("/corpus/doc-8.pdf").get("dead_letters").asInt()).isZero();
     assertThat(lines.get("/corpus/doc-8.pdf").get("status").asText()).isEqualTo(WriteLedger.NOT_ENCODED);
+  }
+
+  /**
+   * A runner that combines before the shuffle (Flink) sums a key's facts in several accumulators,
+   * encodes them and merges them: the merged sums equal those of one accumulator.
+   */
+  @Test
+  void accumulatorsMergedAfterTheirCoderSumLikeOne() throws Exception {
+    WriteLedger.SumPerFile fn = new WriteLedger.SumPerFile();
+    Coder<Map<String, WriteLedger.Counts>> coder = fn.getAccumulatorCoder(CoderRegistry.createDefault(),
+        KvCoder.of(StringUtf8Coder.of(), WriteLedger.Counts.CountsCoder.of()));
+    List<KV<String, WriteLedger.Counts>> facts = new ArrayList<>();
+    for (int f = 0; f < 5; f++) {
+      String source = "/corpus/doc-" + f + ".pdf";
+      facts.add(WriteLedger.Counts.of(report(source, true, 2, null)));
+      for (int range = 0; range < f; range++) {
+        facts.add(WriteLedger.Counts.of(report(source, false, 7, f == 3 ? "range " + range + " failed" : null)));
+      }
+    }
+    Map<String, WriteLedger.Counts> one = fn.createAccumulator();
+    List<Map<String, WriteLedger.Counts>> parts = List.of(fn.createAccumulator(), fn.createAccumulator(),
+        fn.createAccumulator());
+    for (int i = 0; i < facts.size(); i++) {
+      one = fn.addInput(one, facts.get(i));
+      fn.addInput(parts.get(i % 3), facts.get(i));
+    }
+    List<Map<String, WriteLedger.Counts>> decoded = new ArrayList<>();
+    for (Map<String, WriteLedger.Counts> part : parts) {
+      decoded.add(CoderUtils.decodeFromByteArray(coder, CoderUtils.encodeToByteArray(coder, part)));
+    }
+    Map<String, WriteLedger.Counts> merged = fn.extractOutput(fn.mergeAccumulators(decoded));
+
+    assertThat(merged.keySet()).isEqualTo(one.keySet()).hasSize(5);
+    for (String source : one.keySet()) {
+      assertThat(merged.get(source).n).as(source).containsExactly(one.get(source).n);
+      assertThat(merged.get(source).failure).as(source).isEqualTo(one.get(source).failure);
+      assertThat(merged.get(source).documentId).as(source).isEqualTo(one.get(source).documentId);
+    }
+    assertThat(merged.get("/corpus/doc-4.pdf").n[WriteLedger.Counts.PAGES]).isEqualTo(2 + 4 * 7);
+    // the smallest failure of the file's ranges, whatever the order the reports came in
+    assertThat(merged.get("/corpus/doc-3.pdf").failure).isEqualTo("range 0 failed");
   }
 }
