@@ -98,6 +98,8 @@ final class WriteLedger extends PTransform<PCollectionTuple, PCollection<Manifes
   private final String fingerprint;
   /** Shuffle keys the files are summed under. */
   private final int keys;
+  /** A fact about a file: its path and counts. */
+  static final Coder<KV<String, Counts>> FACT_CODER = KvCoder.of(StringUtf8Coder.of(), Counts.CountsCoder.of());
 
   /**
    * Writes {@code output/ledger/} from the facts of the input tuple (see the tags). When {@code
@@ -120,7 +122,7 @@ final class WriteLedger extends PTransform<PCollectionTuple, PCollection<Manifes
 
     @Override
     public Map<String, Counts> addInput(Map<String, Counts> sums, KV<String, Counts> fact) {
-      sums.merge(fact.getKey(), fact.getValue(), (a, b) -> Counts.sum(List.of(a, b)));
+      sums.merge(fact.getKey(), fact.getValue(), Counts::plus);
       return sums;
     }
 
@@ -128,7 +130,7 @@ final class WriteLedger extends PTransform<PCollectionTuple, PCollection<Manifes
     public Map<String, Counts> mergeAccumulators(Iterable<Map<String, Counts>> all) {
       Map<String, Counts> merged = new HashMap<>();
       for (Map<String, Counts> sums : all) {
-        sums.forEach((file, c) -> merged.merge(file, c, (a, b) -> Counts.sum(List.of(a, b))));
+        sums.forEach((file, c) -> merged.merge(file, c, Counts::plus));
       }
       return merged;
     }
@@ -145,7 +147,7 @@ final class WriteLedger extends PTransform<PCollectionTuple, PCollection<Manifes
 
     @Override
     public Coder<Map<String, Counts>> getDefaultOutputCoder(CoderRegistry registry, Coder<KV<String, Counts>> in) {
-      return MapCoder.of(StringUtf8Coder.of(), Counts.CountsCoder.of());
+      return getAccumulatorCoder(registry, in);
     }
   }
 
@@ -174,10 +176,10 @@ final class WriteLedger extends PTransform<PCollectionTuple, PCollection<Manifes
         .apply("AllFacts", Flatten.pCollections())
         .apply("ByKey", WithKeys.of((KV<String, Counts> f) -> Math.floorMod(f.getKey().hashCode(), keys))
             .withKeyType(TypeDescriptors.integers()))
-        .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), Counts.CountsCoder.of())))
+        .setCoder(KvCoder.of(VarIntCoder.of(), FACT_CODER))
         .apply("PerFile", Combine.perKey(new SumPerFile()))
         .apply("EachFile", ParDo.of(new EachFileFn()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), Counts.CountsCoder.of()));
+        .setCoder(FACT_CODER);
     PCollection<String> lines = perFile.apply("LedgerLine", ParDo.of(new LineFn(run)));
     if (in.has(MORE_LINES)) {
       lines = PCollectionList.of(lines).and(in.get(MORE_LINES)).apply("AllLedgerLines", Flatten.pCollections());
@@ -219,7 +221,7 @@ final class WriteLedger extends PTransform<PCollectionTuple, PCollection<Manifes
   private static <T> PCollection<KV<String, Counts>> facts(String name, PCollection<T> in,
       SerializableFunction<T, KV<String, Counts>> fn) {
     return in.apply(name + "ToLedger", MapElements.into(new TypeDescriptor<KV<String, Counts>>() {}).via(fn))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), Counts.CountsCoder.of()));
+        .setCoder(FACT_CODER);
   }
 
   /** The counts of one file, summed over every fact about it. */
@@ -292,23 +294,22 @@ final class WriteLedger extends PTransform<PCollectionTuple, PCollection<Manifes
       return KV.of(f.source(), c);
     }
 
-    static Counts sum(Iterable<Counts> all) {
+    /** The sum of two files' facts, as a new Counts (neither input changes). */
+    static Counts plus(Counts a, Counts b) {
       Counts s = new Counts();
-      for (Counts c : all) {
-        for (int i = 0; i < SIZE; i++) {
-          s.n[i] += c.n[i];
-        }
-        s.documentId = s.documentId != null ? s.documentId : c.documentId;
-        // the smallest, as for dead letters: a file's page ranges may fail differently, and its line
-        // must not depend on which report arrived first
-        if (c.failure != null && (s.failure == null || c.failure.compareTo(s.failure) < 0)) {
-          s.failure = c.failure;
-        }
-        if (c.deadLetter != null && (s.deadLetter == null || c.deadLetter.compareTo(s.deadLetter) < 0)) {
-          s.deadLetter = c.deadLetter;
-        }
+      for (int i = 0; i < SIZE; i++) {
+        s.n[i] = a.n[i] + b.n[i];
       }
+      s.documentId = a.documentId != null ? a.documentId : b.documentId;
+      // the smallest, as for dead letters: a file's page ranges may fail differently, and its line
+      // must not depend on which report arrived first
+      s.failure = smaller(a.failure, b.failure);
+      s.deadLetter = smaller(a.deadLetter, b.deadLetter);
       return s;
+    }
+
+    private static String smaller(String a, String b) {
+      return a == null ? b : b == null || a.compareTo(b) <= 0 ? a : b;
     }
 
     long vectorsWritten() {

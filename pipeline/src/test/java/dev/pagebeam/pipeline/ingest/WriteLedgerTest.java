@@ -17,8 +17,6 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.junit.jupiter.api.Test;
@@ -104,7 +102,7 @@ class WriteLedgerTest {
   void accumulatorsMergedAfterTheirCoderSumLikeOne() throws Exception {
     WriteLedger.SumPerFile fn = new WriteLedger.SumPerFile();
     Coder<Map<String, WriteLedger.Counts>> coder = fn.getAccumulatorCoder(CoderRegistry.createDefault(),
-        KvCoder.of(StringUtf8Coder.of(), WriteLedger.Counts.CountsCoder.of()));
+        WriteLedger.FACT_CODER);
     List<KV<String, WriteLedger.Counts>> facts = new ArrayList<>();
     for (int f = 0; f < 5; f++) {
       String source = "/corpus/doc-" + f + ".pdf";

@@ -140,6 +140,20 @@ class ExecutionDeviceTest {
   }
 
   @Test
+  void runsAtOnceFitTheCoresWithoutOversubscribingThem() throws Exception {
+    int cores = Runtime.getRuntime().availableProcessors();
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      ExecutionDevice one = ExecutionDevice.configure(options, DeviceRequest.parse("cpu"), 1, 0, new Present());
+      assertThat(EmbeddingModel.concurrentRuns(one)).isEqualTo(cores);
+      ExecutionDevice all = ExecutionDevice.configure(options, DeviceRequest.parse("cpu"), cores, 0, new Present());
+      assertThat(EmbeddingModel.concurrentRuns(all)).isEqualTo(1);
+      // a GPU runs one batch at a time, whatever the CPU threads
+      ExecutionDevice gpu = ExecutionDevice.configure(options, DeviceRequest.parse("cuda"), 1, 0, new Present());
+      assertThat(EmbeddingModel.concurrentRuns(gpu)).isEqualTo(1);
+    }
+  }
+
+  @Test
   void deviceNamesAreParsedStrictly() {
     assertThat(DeviceRequest.parse("cuda:2").cudaDevice()).isEqualTo(2);
     assertThat(DeviceRequest.parse("AUTO").kind()).isEqualTo(DeviceRequest.Kind.AUTO);
