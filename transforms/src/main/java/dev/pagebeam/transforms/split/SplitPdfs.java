@@ -52,9 +52,15 @@ public final class SplitPdfs extends PTransform<PCollection<String>, SplitPdfs.R
     return settings;
   }
 
-  /** Matches file patterns (paths, globs) to the files SplitPdfs reads. */
+  /**
+   * Matches file patterns (paths, globs) to the files SplitPdfs reads. The match is not followed by
+   * FileIO's own reshuffle (a random key per file): every consumer spreads the files itself, over a
+   * bounded number of keys ({@link #files}, the incremental check), and a key per file costs the
+   * DirectRunner a bundle and a watermark hold per file in every step after it.
+   */
   public static PTransform<PCollection<String>, PCollection<MatchResult.Metadata>> match() {
-    return FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD);
+    return FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD)
+        .withOutputParallelization(false);
   }
 
   /**
