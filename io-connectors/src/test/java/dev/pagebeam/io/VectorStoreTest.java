@@ -169,4 +169,45 @@ class VectorStoreTest {
       store.drop();
     }
   }
+  /**
+   * A batched delete removes every record of the named documents and nothing else, across more
+   * documents than one request takes, with sources that need quoting in a filter expression.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"chroma", "milvus"})
+  void deleteDocumentsRemovesExactlyTheRecordsOfThoseDocuments(String kind) throws Exception {
+    Random random = new Random(11);
+    List<VectorRecord> records = new ArrayList<>();
+    List<String> sources = new ArrayList<>();
+    for (int d = 0; d < 230; d++) {
+      String source = d == 4 ? "/corpus/a \"quoted\" name\\with backslash.pdf" : "/corpus/doc-" + d + ".pdf";
+      sources.add(source);
+      for (int r = 0; r < 2; r++) {
+        records.add(new VectorRecord(String.format("%030x%02d", d, r), "d".repeat(64), "text_chunk", source, r + 1,
+            "text of " + d, source + "#page=" + (r + 1), "h".repeat(64), "test-model", unit(random, 8)));
+      }
+    }
+    // every other document goes: 115 of 230 (two requests' worth), the quoted one among them, and
+    // a source that has no records
+    List<String> gone = new ArrayList<>();
+    for (int d = 0; d < sources.size(); d += 2) {
+      gone.add(sources.get(d));
+    }
+    assertThat(gone).contains(sources.get(4));
+    List<String> asked = new ArrayList<>(gone);
+    asked.add("/corpus/never-written.pdf");
+    try (VectorStore store = TestServers.connector(kind, TestServers.uniqueCollection("deletes")).open()) {
+      CollectionGuard.prepare(store, "test-model", 8, false);
+      store.upsert(records);
+      assertThat(store.count()).isEqualTo(460);
+      store.deleteDocuments(asked);
+      assertThat(store.count()).isEqualTo(460 - 2L * gone.size());
+      for (VectorRecord r : List.of(records.get(0), records.get(8), records.get(2), records.get(459))) {
+        List<SearchHit> hit = store.search(r.vector(), 1);
+        boolean kept = !gone.contains(r.source());
+        assertThat(!hit.isEmpty() && hit.get(0).id().equals(r.id())).as(r.source() + " kept").isEqualTo(kept);
+      }
+      store.drop();
+    }
+  }
 }

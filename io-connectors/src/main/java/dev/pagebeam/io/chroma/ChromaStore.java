@@ -367,6 +367,18 @@ final class ChromaStore implements VectorStore, CollectionVersions {
     send("POST", base + "/collections/" + id() + "/delete", body, false);
   }
 
+  /** One delete request per 100 documents, by a {@code $in} filter on their source. */
+  @Override
+  public void deleteDocuments(java.util.Collection<String> sources) throws IOException {
+    List<String> all = new ArrayList<>(sources);
+    for (int i = 0; i < all.size(); i += 100) {
+      ObjectNode body = JSON.createObjectNode();
+      ArrayNode in = body.putObject("where").putObject("source").putArray("$in");
+      all.subList(i, Math.min(all.size(), i + 100)).forEach(in::add);
+      send("POST", base + "/collections/" + id() + "/delete", body, false);
+    }
+  }
+
   /** Picks text chunks at offsets spread over the collection, one request each. */
   @Override
   public java.util.Map<String, String> sampleTexts(int n, long chunks) throws IOException {

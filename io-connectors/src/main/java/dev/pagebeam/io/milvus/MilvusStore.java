@@ -60,6 +60,8 @@ final class MilvusStore implements VectorStore, CollectionVersions {
   private static final int PREVIEW = 1024;
   private static final int TEXT = 65_535;
   private static final int PATH = 4096;
+  /** Sources per delete request: at most 100 x 4 KB of filter expression. */
+  private static final int DELETE_SOURCES = 100;
 
   /** Fields added after the first release: written only to collections that have them. */
   static final List<String> OPTIONAL_FIELDS = List.of("thumbnail", "text_source", "sparse", "lexical");
@@ -505,12 +507,36 @@ final class MilvusStore implements VectorStore, CollectionVersions {
 
   @Override
   public void deleteDocument(String source) throws IOException {
-    String quoted = "\"" + clip(source, PATH).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     try {
-      client().delete(DeleteReq.builder().collectionName(target.collection()).filter("source == " + quoted).build());
+      client().delete(DeleteReq.builder().collectionName(target.collection())
+          .filter("source == " + quoted(source)).build());
     } catch (RuntimeException e) {
       throw classify("deleting the records of " + source, e);
     }
+  }
+
+  /** One delete request per {@link #DELETE_SOURCES} documents, by a {@code source in [...]} filter. */
+  @Override
+  public void deleteDocuments(java.util.Collection<String> sources) throws IOException {
+    List<String> all = new ArrayList<>(sources);
+    for (int i = 0; i < all.size(); i += DELETE_SOURCES) {
+      List<String> some = all.subList(i, Math.min(all.size(), i + DELETE_SOURCES));
+      StringBuilder filter = new StringBuilder("source in [");
+      for (int j = 0; j < some.size(); j++) {
+        filter.append(j == 0 ? "" : ", ").append(quoted(some.get(j)));
+      }
+      try {
+        client().delete(DeleteReq.builder().collectionName(target.collection()).filter(filter.append(']').toString())
+            .build());
+      } catch (RuntimeException e) {
+        throw classify("deleting the records of " + some.size() + " documents (" + some.get(0) + ", ...)", e);
+      }
+    }
+  }
+
+  /** A source as a string literal of Milvus's filter expressions, clipped as it is stored. */
+  private static String quoted(String source) {
+    return "\"" + clip(source, PATH).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   /** Picks text chunks at offsets spread over the first 16,384 rows (Milvus's offset window). */

@@ -2,6 +2,7 @@ package dev.pagebeam.io.store;
 
 import dev.pagebeam.io.VectorRecord;
 import java.io.IOException;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -14,4 +15,15 @@ public interface VectorWriter extends StoreHandle {
 
   /** Deletes every record of the document read from {@code source} (by the records' source field). */
   void deleteDocument(String source) throws IOException;
+
+  /**
+   * Deletes every record of these documents, in as few requests as the server takes (a store
+   * overrides this; the default is a request per document). A rerun after a share of a large
+   * corpus changed deletes thousands of documents: a blocking request each is most of its time.
+   */
+  default void deleteDocuments(Collection<String> sources) throws IOException {
+    for (String source : sources) {
+      deleteDocument(source);
+    }
+  }
 }
