@@ -108,7 +108,8 @@ public final class DiffAgainstManifest extends PTransform<PCollection<MatchResul
   public PCollectionTuple expand(PCollection<MatchResult.Metadata> files) {
     if (directory != null) {
       FileIncremental.Checked checked = FileIncremental.check(files.getPipeline().begin(), files, directory,
-          previousRun, settings.fingerprint, settings.prune, settings.hashSeconds);
+          previousRun, settings.fingerprint, settings.prune, settings.hashSeconds,
+          Incremental.lookupKeys(settings.fileCount));
       PCollection<String> carried = FileIncremental.carried(files.getPipeline().begin(), directory, previousRun,
           checked.dropped, output);
       return PCollectionTuple.of(TO_SPLIT, checked.toSplit).and(LEDGER_LINES, checked.ledgerLines)
@@ -118,7 +119,8 @@ public final class DiffAgainstManifest extends PTransform<PCollection<MatchResul
         retry, settings.hashSeconds, Incremental.lookupKeys(settings.fileCount));
     List<PCollection<String>> lines = new ArrayList<>(List.of(checked.ledgerLines));
     if (settings.prune) {
-      lines.add(Incremental.prune(files.getPipeline().begin(), files, store, retry));
+      lines.add(Incremental.prune(files.getPipeline().begin(), files, store, retry,
+          Incremental.lookupKeys(settings.fileCount)));
     }
     return PCollectionTuple.of(TO_SPLIT, checked.toSplit)
         .and(LEDGER_LINES, PCollectionList.of(lines).apply("IncrementalLines", Flatten.pCollections()));

@@ -16,8 +16,10 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.metrics.Counter;
@@ -109,8 +111,8 @@ public final class Incremental {
   static Checked check(PCollection<MatchResult.Metadata> files, StoreConnector store, String fingerprint,
       boolean full, boolean newCollection, RetryPolicy retry, int hashSeconds, int keys) {
     PCollectionTuple t = files
-        .apply("KeyForLookup", WithKeys.of((MatchResult.Metadata m) -> Math.floorMod(m.resourceId().toString()
-            .hashCode(), keys)).withKeyType(TypeDescriptors.integers()))
+        .apply("KeyForLookup", WithKeys.of((MatchResult.Metadata m) -> bucket(m.resourceId().toString(), keys))
+            .withKeyType(TypeDescriptors.integers()))
         .apply("LookupBatches", GroupIntoBatches.ofSize(LOOKUP_BATCH))
         .apply("CheckManifest", ParDo.of(new CheckFn(store, fingerprint, full, newCollection, retry, hashSeconds))
             .withOutputTags(Checked.TO_SPLIT, TupleTagList.of(Checked.LEDGER_LINES)));
@@ -155,6 +157,11 @@ public final class Incremental {
       }
       Map<String, ManifestEntry> known = retry.run("reading the manifest of " + connector.describeTarget(),
           () -> store.manifestEntries(sources));
+      // Decide for every file first, then clear the old records of all that are split again in
+      // one batched delete, and only then hand them to the split: their new records are written
+      // after the delete on any runner, however soon a runner passes them on.
+      List<MatchResult.Metadata> toSplit = new ArrayList<>();
+      List<String> stale = new ArrayList<>();
       for (MatchResult.Metadata m : files) {
         String source = m.resourceId().toString();
         ManifestEntry entry = known.get(source);
@@ -162,10 +169,10 @@ public final class Incremental {
           // A run that failed part-way leaves records without an entry; if the file has changed
           // since, they would stay as orphans. A collection this run created holds none.
           if (!newCollection) {
-            deleteRecords(source);
+            stale.add(source);
           }
           ADDED.inc();
-          out.get(Checked.TO_SPLIT).output(m);
+          toSplit.add(m);
           continue;
         }
         String hash;
@@ -174,7 +181,7 @@ public final class Incremental {
         } catch (IOException unreadable) {
           // the split reads it again and makes the dead letter that says why
           UPDATED.inc();
-          out.get(Checked.TO_SPLIT).output(m);
+          toSplit.add(m);
           continue;
         }
         if (!full && entry.matches(hash, fingerprint)) {
@@ -183,18 +190,17 @@ public final class Incremental {
           out.get(Checked.LEDGER_LINES).output(line(source, hash, UNCHANGED, entry.vectors()));
           continue;
         }
-        // Its old records go before it is split: the new ones are written after this returns.
-        deleteRecords(source);
+        stale.add(source);
         UPDATED.inc();
-        out.get(Checked.TO_SPLIT).output(m);
+        toSplit.add(m);
       }
-    }
-
-    private void deleteRecords(String source) throws IOException {
-      retry.run("deleting the old records of " + source, () -> {
-        store.deleteDocument(source);
-        return null;
-      });
+      if (!stale.isEmpty()) {
+        retry.run("deleting the old records of " + stale.size() + " documents", () -> {
+          store.deleteDocuments(stale);
+          return null;
+        });
+      }
+      toSplit.forEach(out.get(Checked.TO_SPLIT)::output);
     }
 
     @Teardown
@@ -318,46 +324,58 @@ public final class Incremental {
 
   /**
    * --prune: the documents the manifest holds that no file of the input is, with their records and
-   * entries deleted; their ledger lines say {@code removed}.
+   * entries deleted; their ledger lines say {@code removed}. Input and manifest meet under a key per
+   * {@code keys}-th of the sources (as the manifest check's), not a key per document: a runner pays
+   * per key, and the removals of a key go to the store in batches.
    */
   static PCollection<String> prune(PBegin begin, PCollection<MatchResult.Metadata> files, StoreConnector connector,
-      RetryPolicy retry) {
+      RetryPolicy retry, int keys) {
     TupleTag<String> inInput = new TupleTag<>();
     TupleTag<ManifestEntry> inManifest = new TupleTag<>();
-    PCollection<KV<String, String>> input = files.apply("InputSources", ParDo.of(
-        new DoFn<MatchResult.Metadata, KV<String, String>>() {
+    PCollection<KV<Integer, String>> input = files.apply("InputSources", ParDo.of(
+        new DoFn<MatchResult.Metadata, KV<Integer, String>>() {
           @ProcessElement
-          public void process(@Element MatchResult.Metadata m, OutputReceiver<KV<String, String>> out) {
-            out.output(KV.of(m.resourceId().toString(), ""));
+          public void process(@Element MatchResult.Metadata m, OutputReceiver<KV<Integer, String>> out) {
+            String source = m.resourceId().toString();
+            out.output(KV.of(bucket(source, keys), source));
           }
         }));
-    PCollection<KV<String, ManifestEntry>> manifest = begin
+    PCollection<KV<Integer, ManifestEntry>> manifest = begin
         .apply("ManifestRoot", org.apache.beam.sdk.transforms.Create.of(connector.describeTarget()))
-        .apply("ListManifest", ParDo.of(new ListManifestFn(connector)))
-        .setCoder(org.apache.beam.sdk.coders.KvCoder.of(org.apache.beam.sdk.coders.StringUtf8Coder.of(),
+        .apply("ListManifest", ParDo.of(new ListManifestFn(connector, keys)))
+        .setCoder(org.apache.beam.sdk.coders.KvCoder.of(org.apache.beam.sdk.coders.VarIntCoder.of(),
             ManifestEntry.CODER));
     return KeyedPCollectionTuple.of(inInput, input).and(inManifest, manifest)
         .apply("MatchManifest", CoGroupByKey.create())
         .apply("RemoveGone", ParDo.of(new RemoveGoneFn(connector, retry, inInput, inManifest)));
   }
 
-  static final class ListManifestFn extends DoFn<String, KV<String, ManifestEntry>> {
-    private final StoreConnector connector;
+  /** The key of a source among {@code keys}: the same for a file and for its manifest entry. */
+  static int bucket(String source, int keys) {
+    return Math.floorMod(source.hashCode(), keys);
+  }
 
-    ListManifestFn(StoreConnector connector) {
+  static final class ListManifestFn extends DoFn<String, KV<Integer, ManifestEntry>> {
+    private final StoreConnector connector;
+    private final int keys;
+
+    ListManifestFn(StoreConnector connector, int keys) {
       this.connector = connector;
+      this.keys = keys;
     }
 
     @ProcessElement
-    public void process(OutputReceiver<KV<String, ManifestEntry>> out) throws IOException {
+    public void process(OutputReceiver<KV<Integer, ManifestEntry>> out) throws IOException {
       // streamed page by page, never held whole: a failure fails the bundle, and the runner retries it
       try (VectorStore store = connector.open()) {
-        store.forEachManifestEntry(e -> out.output(KV.of(e.source(), e)));
+        store.forEachManifestEntry(e -> out.output(KV.of(bucket(e.source(), keys), e)));
       }
     }
   }
 
-  static final class RemoveGoneFn extends DoFn<KV<String, CoGbkResult>, String> {
+  static final class RemoveGoneFn extends DoFn<KV<Integer, CoGbkResult>, String> {
+    /** Documents per delete: as many as one request of each store takes. */
+    static final int REMOVE_BATCH = 100;
     private final StoreConnector connector;
     private final RetryPolicy retry;
     private final TupleTag<String> inInput;
@@ -378,19 +396,39 @@ public final class Incremental {
     }
 
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> joined, OutputReceiver<String> out) throws IOException {
-      if (joined.getValue().getAll(inInput).iterator().hasNext()) {
+    public void process(@Element KV<Integer, CoGbkResult> joined, OutputReceiver<String> out) throws IOException {
+      // The input's sources of this key (about a lookup batch) are held; the manifest's entries
+      // stream past them, and those gone are removed a batch at a time.
+      Set<String> present = new HashSet<>();
+      joined.getValue().getAll(inInput).forEach(present::add);
+      List<ManifestEntry> gone = new ArrayList<>();
+      for (ManifestEntry entry : joined.getValue().getAll(inManifest)) {
+        if (!present.contains(entry.source())) {
+          gone.add(entry);
+          if (gone.size() == REMOVE_BATCH) {
+            remove(gone, out);
+          }
+        }
+      }
+      remove(gone, out);
+    }
+
+    private void remove(List<ManifestEntry> gone, OutputReceiver<String> out) throws IOException {
+      if (gone.isEmpty()) {
         return;
       }
-      for (ManifestEntry gone : joined.getValue().getAll(inManifest)) {
-        retry.run("removing " + gone.source(), () -> {
-          store.deleteDocument(gone.source());
-          store.removeManifestEntries(List.of(gone.source()));
-          return null;
-        });
+      List<String> sources = new ArrayList<>();
+      gone.forEach(e -> sources.add(e.source()));
+      retry.run("removing " + sources.size() + " documents that are no longer in the input", () -> {
+        store.deleteDocuments(sources);
+        store.removeManifestEntries(sources);
+        return null;
+      });
+      for (ManifestEntry e : gone) {
         REMOVED_DOCS.inc();
-        out.output(line(gone.source(), gone.documentId(), REMOVED, 0));
+        out.output(line(e.source(), e.documentId(), REMOVED, 0));
       }
+      gone.clear();
     }
 
     @Teardown
