@@ -12,12 +12,16 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -177,18 +181,20 @@ public final class FileIncremental {
 
   /**
    * Joins the files with the previous manifest of {@code dir} (empty when {@code previous} is false)
-   * by source.
+   * by source, under a key per {@code keys}-th of the sources ({@link Incremental#bucket}) rather
+   * than a key per document: a runner pays per key (the DirectRunner a bundle and a watermark hold
+   * in every later step), and a key's files are a few hundred.
    */
   static Checked check(PBegin begin, PCollection<MatchResult.Metadata> files, String dir, boolean previous,
-      String fingerprint, boolean prune, int hashSeconds) {
+      String fingerprint, boolean prune, int hashSeconds, int keys) {
     TupleTag<MatchResult.Metadata> inInput = new TupleTag<>();
     TupleTag<ManifestEntry> inManifest = new TupleTag<>();
-    PCollection<KV<String, MatchResult.Metadata>> input = files
-        .apply("FileSources", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(),
+    PCollection<KV<Integer, MatchResult.Metadata>> input = files
+        .apply("FileSources", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(),
             org.apache.beam.sdk.values.TypeDescriptor.of(MatchResult.Metadata.class)))
-            .via((MatchResult.Metadata m) -> KV.of(m.resourceId().toString(), m)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), files.getCoder()));
-    PCollection<KV<String, ManifestEntry>> manifest = readManifest(begin, dir, previous);
+            .via((MatchResult.Metadata m) -> KV.of(Incremental.bucket(m.resourceId().toString(), keys), m)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), files.getCoder()));
+    PCollection<KV<Integer, ManifestEntry>> manifest = readManifest(begin, dir, previous, keys);
     PCollectionTuple t = KeyedPCollectionTuple.of(inInput, input).and(inManifest, manifest)
         .apply("MatchPreviousManifest", CoGroupByKey.create())
         .apply("CheckPreviousManifest", ParDo.of(new CheckFn(fingerprint, prune, inInput, inManifest, hashSeconds))
@@ -198,23 +204,24 @@ public final class FileIncremental {
     return new Checked(t);
   }
 
-  private static PCollection<KV<String, ManifestEntry>> readManifest(PBegin begin, String dir, boolean previous) {
-    KvCoder<String, ManifestEntry> coder = KvCoder.of(StringUtf8Coder.of(), ManifestEntry.CODER);
+  private static PCollection<KV<Integer, ManifestEntry>> readManifest(PBegin begin, String dir, boolean previous,
+      int keys) {
+    KvCoder<Integer, ManifestEntry> coder = KvCoder.of(VarIntCoder.of(), ManifestEntry.CODER);
     if (!previous) {
       return begin.apply("NoPreviousManifest", org.apache.beam.sdk.transforms.Create.empty(coder));
     }
     return begin
         .apply("ReadPreviousManifest", TextIO.read().from(dir + "/" + STASH + "/manifest/manifest-*.jsonl")
             .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
-        .apply("ParseManifest", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(),
+        .apply("ParseManifest", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(),
             org.apache.beam.sdk.values.TypeDescriptor.of(ManifestEntry.class))).via((String line) -> {
               ManifestEntry e = entry(line);
-              return KV.of(e.source(), e);
+              return KV.of(Incremental.bucket(e.source(), keys), e);
             }))
         .setCoder(coder);
   }
 
-  static final class CheckFn extends DoFn<KV<String, CoGbkResult>, MatchResult.Metadata> {
+  static final class CheckFn extends DoFn<KV<Integer, CoGbkResult>, MatchResult.Metadata> {
     private final String fingerprint;
     private final boolean prune;
     private final TupleTag<MatchResult.Metadata> inInput;
@@ -244,26 +251,31 @@ public final class FileIncremental {
     }
 
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> joined, MultiOutputReceiver out) {
-      String source = joined.getKey();
-      ManifestEntry entry = null;
+    public void process(@Element KV<Integer, CoGbkResult> joined, MultiOutputReceiver out) {
+      // The previous entries of this key are held by source (a lookup batch's worth, as the
+      // input's files); each file takes its entry out, and what is left has no file any more.
+      Map<String, ManifestEntry> entries = new HashMap<>();
       for (ManifestEntry e : joined.getValue().getAll(inManifest)) {
-        entry = e;
+        entries.put(e.source(), e);
       }
-      MatchResult.Metadata file = null;
-      for (MatchResult.Metadata m : joined.getValue().getAll(inInput)) {
-        file = m;
+      for (MatchResult.Metadata file : joined.getValue().getAll(inInput)) {
+        String source = file.resourceId().toString();
+        check(file, entries.remove(source), out);
       }
-      if (file == null) {
+      for (ManifestEntry gone : new TreeMap<>(entries).values()) {
         if (prune) {
           Incremental.REMOVED_DOCS.inc();
-          out.get(Checked.DROPPED).output(source);
-          out.get(Checked.LEDGER_LINES).output(Incremental.line(source, entry.documentId(), Incremental.REMOVED, 0));
+          out.get(Checked.DROPPED).output(gone.source());
+          out.get(Checked.LEDGER_LINES).output(
+              Incremental.line(gone.source(), gone.documentId(), Incremental.REMOVED, 0));
         } else {
-          out.get(Checked.KEPT).output(entry);
+          out.get(Checked.KEPT).output(gone);
         }
-        return;
       }
+    }
+
+    private void check(MatchResult.Metadata file, ManifestEntry entry, MultiOutputReceiver out) {
+      String source = file.resourceId().toString();
       if (entry == null) {
         Incremental.ADDED.inc();
         out.get(Checked.TO_SPLIT).output(file);

@@ -3,6 +3,7 @@ package dev.pagebeam.pipeline.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pagebeam.pipeline.BlockingDirectRunner;
 import dev.pagebeam.pipeline.output.Json;
 import dev.pagebeam.transforms.core.DeadLetter;
 import dev.pagebeam.transforms.core.ErrorKind;
@@ -20,8 +21,6 @@ import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.junit.jupiter.api.Test;
-import org.apache.beam.runners.direct.DirectOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestPipelineExtension;
 import org.apache.beam.sdk.transforms.Create;
@@ -34,15 +33,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The ledger sums every fact of a file into its one line, however many files share a shuffle key. */
 class WriteLedgerTest {
   @RegisterExtension
-  static final TestPipelineExtension PIPELINE = TestPipelineExtension.fromOptions(directOptions());
+  static final TestPipelineExtension PIPELINE = BlockingDirectRunner.extension();
 
   @TempDir Path dir;
-
-  private static DirectOptions directOptions() {
-    DirectOptions options = PipelineOptionsFactory.as(DirectOptions.class);
-    options.setBlockOnRun(true);
-    return options;
-  }
 
   private static DocumentReport report(String source, boolean fileReport, int pages, String failure) {
     return new DocumentReport(source, failure == null ? source.replace('/', 'x') : null, fileReport, pages, 0, 0, 0,

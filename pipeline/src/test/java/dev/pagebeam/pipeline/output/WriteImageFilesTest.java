@@ -1,5 +1,6 @@
 package dev.pagebeam.pipeline.output;
 
+import dev.pagebeam.pipeline.BlockingDirectRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pagebeam.transforms.core.DeadLetter;
@@ -10,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.beam.runners.direct.DirectOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestPipelineExtension;
 import org.apache.beam.sdk.transforms.Create;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Image files beside the vectors: one the file system refuses is a dead letter, not the end of the run. */
 class WriteImageFilesTest {
   @RegisterExtension
-  static final TestPipelineExtension PIPELINE = TestPipelineExtension.fromOptions(directOptions());
+  static final TestPipelineExtension PIPELINE = BlockingDirectRunner.extension();
   static final List<DeadLetter> FAILED = new CopyOnWriteArrayList<>();
 
   @TempDir Path dir;
@@ -35,12 +34,6 @@ class WriteImageFilesTest {
     public void keep(@Element DeadLetter d) {
       FAILED.add(d);
     }
-  }
-
-  private static DirectOptions directOptions() {
-    DirectOptions options = PipelineOptionsFactory.as(DirectOptions.class);
-    options.setBlockOnRun(true);
-    return options;
   }
 
   static PdfElement page(int page, byte[] bytes) {
