@@ -74,6 +74,15 @@ final class BenchArgs {
     return values.getOrDefault(key, fallback);
   }
 
+  /** A value the benchmark cannot run without: its absence is a usage error. */
+  String require(String key) {
+    String v = values.get(key);
+    if (v == null || v.isEmpty()) {
+      throw new IllegalArgumentException("--" + key + "= is required");
+    }
+    return v;
+  }
+
   int getInt(String key, int fallback) {
     String v = values.getOrDefault(key, Integer.toString(fallback));
     try {
