@@ -180,20 +180,22 @@ class VectorStoreTest {
     List<VectorRecord> records = new ArrayList<>();
     List<String> sources = new ArrayList<>();
     for (int d = 0; d < 230; d++) {
-      String source = d == 4 ? "/corpus/a \"quoted\" name\\with backslash.pdf" : "/corpus/doc-" + d + ".pdf";
+      String source = d == 4 ? "/corpus/a \"quoted\" name\\with backslash.pdf"
+          : d == 6 ? "/corpus/two\nlines.pdf" : d == 8 ? "/corpus/\u6587\u66f8 r\u00e9sum\u00e9.pdf"
+          : "/corpus/doc-" + d + ".pdf";
       sources.add(source);
       for (int r = 0; r < 2; r++) {
         records.add(new VectorRecord(String.format("%030x%02d", d, r), "d".repeat(64), "text_chunk", source, r + 1,
             "text of " + d, source + "#page=" + (r + 1), "h".repeat(64), "test-model", unit(random, 8)));
       }
     }
-    // every other document goes: 115 of 230 (two requests' worth), the quoted one among them, and
-    // a source that has no records
+    // every other document goes: 115 of 230 (two requests' worth), those with a quote, a line
+    // break or non-ASCII in their source among them, and a source that has no records
     List<String> gone = new ArrayList<>();
     for (int d = 0; d < sources.size(); d += 2) {
       gone.add(sources.get(d));
     }
-    assertThat(gone).contains(sources.get(4));
+    assertThat(gone).contains(sources.get(4), sources.get(6), sources.get(8));
     List<String> asked = new ArrayList<>(gone);
     asked.add("/corpus/never-written.pdf");
     try (VectorStore store = TestServers.connector(kind, TestServers.uniqueCollection("deletes")).open()) {
@@ -202,7 +204,8 @@ class VectorStoreTest {
       assertThat(store.count()).isEqualTo(460);
       store.deleteDocuments(asked);
       assertThat(store.count()).isEqualTo(460 - 2L * gone.size());
-      for (VectorRecord r : List.of(records.get(0), records.get(8), records.get(2), records.get(459))) {
+      for (VectorRecord r : List.of(records.get(0), records.get(8), records.get(12), records.get(16), records.get(2),
+          records.get(459))) {
         List<SearchHit> hit = store.search(r.vector(), 1);
         boolean kept = !gone.contains(r.source());
         assertThat(!hit.isEmpty() && hit.get(0).id().equals(r.id())).as(r.source() + " kept").isEqualTo(kept);

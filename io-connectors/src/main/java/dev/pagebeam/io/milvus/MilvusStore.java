@@ -534,9 +534,13 @@ final class MilvusStore implements VectorStore, CollectionVersions {
     }
   }
 
-  /** A source as a string literal of Milvus's filter expressions, clipped as it is stored. */
+  /**
+   * A source as a string literal of Milvus's filter expressions, clipped as it is stored: a
+   * backslash, a quote and the line breaks a Linux path may hold are escaped.
+   */
   private static String quoted(String source) {
-    return "\"" + clip(source, PATH).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    return "\"" + clip(source, PATH).replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")
+        .replace("\r", "\\r") + "\"";
   }
 
   /** Picks text chunks at offsets spread over the first 16,384 rows (Milvus's offset window). */
