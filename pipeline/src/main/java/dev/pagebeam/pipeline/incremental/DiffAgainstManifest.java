@@ -50,7 +50,8 @@ public final class DiffAgainstManifest extends PTransform<PCollection<MatchResul
      * @param full re-split every file, whatever the manifest says
      * @param prune remove the documents no input file is any more
      * @param hashSeconds the time limit of hashing one file
-     * @param fileCount the number of input files (sizes the manifest check's keys)
+     * @param fileCount the number of documents on the larger side, input files or previous manifest
+     *     entries (sizes the keys of the manifest check and of --prune)
      */
     public Settings(String fingerprint, boolean full, boolean prune, int hashSeconds, long fileCount) {
       this.fingerprint = fingerprint;

@@ -12,12 +12,11 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -100,6 +99,19 @@ public final class FileIncremental {
       out.write("the previous state of the file sink, until this run succeeds\n".getBytes(StandardCharsets.UTF_8));
     }
     return true;
+  }
+
+  /**
+   * About how many entries the stashed manifest of {@code dir} holds, from its shards' sizes (a
+   * line is at least 100 bytes: a path, a 64-digit hash and a 16-digit fingerprint in JSON), so an
+   * over-estimate; nothing is read.
+   */
+  public static long previousEntries(String dir) throws IOException {
+    long bytes = 0;
+    for (MatchResult.Metadata m : shards(dir + "/" + STASH + "/manifest/*", MANIFEST_SHARD)) {
+      bytes += m.sizeBytes();
+    }
+    return bytes / 100;
   }
 
   /** After a run that succeeded: the previous state is no longer needed. */
@@ -252,25 +264,36 @@ public final class FileIncremental {
 
     @ProcessElement
     public void process(@Element KV<Integer, CoGbkResult> joined, MultiOutputReceiver out) {
-      // The previous entries of this key are held by source (a lookup batch's worth, as the
-      // input's files); each file takes its entry out, and what is left has no file any more.
-      Map<String, ManifestEntry> entries = new HashMap<>();
-      for (ManifestEntry e : joined.getValue().getAll(inManifest)) {
-        entries.put(e.source(), e);
+      // This key's input files (about a lookup batch) are held by source, which also drops a file
+      // that two overlapping patterns matched twice; the previous entries stream past them.
+      Map<String, MatchResult.Metadata> files = new LinkedHashMap<>();
+      for (MatchResult.Metadata m : joined.getValue().getAll(inInput)) {
+        files.putIfAbsent(m.resourceId().toString(), m);
       }
-      for (MatchResult.Metadata file : joined.getValue().getAll(inInput)) {
-        String source = file.resourceId().toString();
-        check(file, entries.remove(source), out);
-      }
-      for (ManifestEntry gone : new TreeMap<>(entries).values()) {
-        if (prune) {
-          Incremental.REMOVED_DOCS.inc();
-          out.get(Checked.DROPPED).output(gone.source());
-          out.get(Checked.LEDGER_LINES).output(
-              Incremental.line(gone.source(), gone.documentId(), Incremental.REMOVED, 0));
-        } else {
-          out.get(Checked.KEPT).output(gone);
+      Set<String> checked = new HashSet<>();
+      for (ManifestEntry entry : joined.getValue().getAll(inManifest)) {
+        MatchResult.Metadata file = files.remove(entry.source());
+        if (file != null) {
+          checked.add(entry.source());
+          check(file, entry, out);
+        } else if (checked.add(entry.source())) {
+          gone(entry, out);
         }
+      }
+      for (MatchResult.Metadata file : files.values()) {
+        check(file, null, out);
+      }
+    }
+
+    /** A document the manifest holds and no input file is: removed with --prune, else kept. */
+    private void gone(ManifestEntry entry, MultiOutputReceiver out) {
+      if (prune) {
+        Incremental.REMOVED_DOCS.inc();
+        out.get(Checked.DROPPED).output(entry.source());
+        out.get(Checked.LEDGER_LINES).output(
+            Incremental.line(entry.source(), entry.documentId(), Incremental.REMOVED, 0));
+      } else {
+        out.get(Checked.KEPT).output(entry);
       }
     }
 

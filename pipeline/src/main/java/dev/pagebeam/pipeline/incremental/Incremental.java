@@ -158,12 +158,19 @@ public final class Incremental {
       Map<String, ManifestEntry> known = retry.run("reading the manifest of " + connector.describeTarget(),
           () -> store.manifestEntries(sources));
       // Decide for every file first, then clear the old records of all that are split again in
-      // one batched delete, and only then hand them to the split: their new records are written
-      // after the delete on any runner, however soon a runner passes them on.
+      // one batched delete, and only then count them and hand them to the split: their new records
+      // are written after the delete on any runner, however soon a runner passes them on. A file
+      // that two overlapping patterns matched twice is checked once.
       List<MatchResult.Metadata> toSplit = new ArrayList<>();
       List<String> stale = new ArrayList<>();
+      Set<String> seen = new HashSet<>();
+      long added = 0;
+      long updated = 0;
       for (MatchResult.Metadata m : files) {
         String source = m.resourceId().toString();
+        if (!seen.add(source)) {
+          continue;
+        }
         ManifestEntry entry = known.get(source);
         if (entry == null) {
           // A run that failed part-way leaves records without an entry; if the file has changed
@@ -171,7 +178,7 @@ public final class Incremental {
           if (!newCollection) {
             stale.add(source);
           }
-          ADDED.inc();
+          added++;
           toSplit.add(m);
           continue;
         }
@@ -180,7 +187,7 @@ public final class Incremental {
           hash = sha256(m, reads, hashSeconds);
         } catch (IOException unreadable) {
           // the split reads it again and makes the dead letter that says why
-          UPDATED.inc();
+          updated++;
           toSplit.add(m);
           continue;
         }
@@ -191,7 +198,7 @@ public final class Incremental {
           continue;
         }
         stale.add(source);
-        UPDATED.inc();
+        updated++;
         toSplit.add(m);
       }
       if (!stale.isEmpty()) {
@@ -200,6 +207,8 @@ public final class Incremental {
           return null;
         });
       }
+      ADDED.inc(added);
+      UPDATED.inc(updated);
       toSplit.forEach(out.get(Checked.TO_SPLIT)::output);
     }
 

@@ -87,6 +87,8 @@ public final class IngestConfig implements Serializable {
   private final boolean newCollection;
   /** The file sink holds an earlier run's state to be incremental against (see FileIncremental). */
   private final boolean previousFileRun;
+  /** About how many entries that earlier run's manifest holds (0 without one). */
+  private final long previousEntries;
 
   private IngestConfig(PagebeamOptions o, List<String> patterns, long fileCount, SplitSettings split, ModelFacts model,
       EncodeSettings encode, boolean newCollection, boolean previousFileRun) {
@@ -107,9 +109,10 @@ public final class IngestConfig implements Serializable {
     this.prune = o.getPrune();
     this.newCollection = newCollection;
     this.previousFileRun = previousFileRun;
+    this.previousEntries = 0;
   }
 
-  private IngestConfig(IngestConfig c, boolean previousFileRun) {
+  private IngestConfig(IngestConfig c, boolean previousFileRun, long previousEntries) {
     this.output = c.output;
     this.patterns = c.patterns;
     this.fileCount = c.fileCount;
@@ -127,6 +130,7 @@ public final class IngestConfig implements Serializable {
     this.prune = c.prune;
     this.newCollection = c.newCollection;
     this.previousFileRun = previousFileRun;
+    this.previousEntries = previousEntries;
   }
 
   /** Validates the options and resolves the inputs; throws with what to do when it can't work. */
@@ -152,9 +156,12 @@ public final class IngestConfig implements Serializable {
     return new IngestConfig(options, patterns, files, split, facts, encode, !guard.equals("checked"), false);
   }
 
-  /** This configuration, knowing whether the file sink's earlier run left state to be incremental against. */
-  IngestConfig withPreviousFileRun(boolean previous) {
-    return new IngestConfig(this, previous);
+  /**
+   * This configuration, knowing whether the file sink's earlier run left state to be incremental
+   * against, and about how many manifest entries it holds.
+   */
+  IngestConfig withPreviousFileRun(boolean previous, long entries) {
+    return new IngestConfig(this, previous, entries);
   }
 
   public static SplitSettings splitSettings(PagebeamOptions o) {
@@ -305,8 +312,9 @@ public final class IngestConfig implements Serializable {
     if (encode == null) {
       return null;
     }
+    // the check's keys follow the larger side: a narrowed input against a large manifest too
     DiffAgainstManifest.Settings s = new DiffAgainstManifest.Settings(fingerprint(), full, prune, fileTimeoutSeconds,
-        fileCount);
+        Math.max(fileCount, previousEntries));
     return store == null
         ? DiffAgainstManifest.inFiles(sink.directory(), previousFileRun, output, s)
         : DiffAgainstManifest.inStore(store, retry, newCollection, s);

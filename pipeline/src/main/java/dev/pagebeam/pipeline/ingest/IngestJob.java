@@ -61,7 +61,8 @@ public final class IngestJob {
     boolean fileSink = config.encodes() && sink.kind() == SinkTarget.Kind.FILE;
     // before anything is removed: the earlier run's shards go aside, to be kept or left behind
     boolean previous = fileSink && FileIncremental.stash(sink.directory(), config.startsOver());
-    IngestConfig run = config.withPreviousFileRun(previous);
+    IngestConfig run = config.withPreviousFileRun(previous,
+        previous ? FileIncremental.previousEntries(sink.directory()) : 0);
     // an incremental file run keeps the image files of the documents it skips
     OutputLayout.removePreviousOutput(config.output(), !previous);
     if (fileSink && !sink.directory().equals(config.output())) {

@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The file sink's manifest check sorts every file and every previous entry right, however many of
- * them share a shuffle key: one key holds an unchanged, a changed, a new and a removed document.
+ * them share a shuffle key: one key holds an unchanged, a changed, a new and a removed document,
+ * and a file matched twice is checked once.
  */
 class FileIncrementalCheckTest {
   @RegisterExtension
@@ -66,7 +67,9 @@ class FileIncrementalCheckTest {
         manifestLine(changed.toString(), sha256("old bytes".getBytes(StandardCharsets.UTF_8)), "fp", 7),
         manifestLine(gone, "e".repeat(64), "fp", 3)));
 
-    PCollection<MatchResult.Metadata> files = p.apply(Create.of(input + "/*.pdf")).apply(FileIO.matchAll());
+    // overlapping patterns match two of the files twice: each is still checked once
+    PCollection<MatchResult.Metadata> files = p.apply(Create.of(input + "/*.pdf", unchanged.toString(),
+        changed.toString())).apply(FileIO.matchAll());
     FileIncremental.Checked checked = FileIncremental.check(p.begin(), files, sink.toString(), true, "fp", prune, 30,
         keys);
 
