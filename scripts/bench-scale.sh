@@ -13,7 +13,8 @@
 #   4. long      the same pages as the whole manuals into another new collection (--no-long skips it)
 # Printed side by side: wall time, documents/s, pages/s, the process's peak RSS (on the DirectRunner
 # the launcher is the worker), the time to the first vector, and the ratios: short documents' pages/s
-# against the long ones' (the per-document overhead) and each rerun's time as a share of the full run.
+# against the long ones' (the per-document overhead) and each rerun's time as a share of the full run,
+# and the largest heap after a GC (from -Xlog:gc).
 # The encoder is all-minilm-l6-v2-q unless --model says otherwise (the fastest bundled model: this
 # measures the per-document costs, not the model). The test servers are started unless $CHROMA or
 # $MILVUS is set. Logs stay in tools/scale-corpus/runs/STAMP/; --report=THAT_DIR prints a run's
@@ -32,7 +33,7 @@ while [[ $# -gt 0 && "$1" != "--" ]]; do
     --model=*) model="${1#--model=}" ;;
     --no-long) long=0 ;;
     --report=*) report="${1#--report=}" ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "bench-scale: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -62,7 +63,10 @@ fi
 corpus="$root/$docs"
 if [[ ! -f "$corpus/.complete" ]]; then
   rm -rf "$corpus"
-  "$HOME_DIR/bin/pagebeam" bench-scale-corpus --from="$root/pdf" --out="$corpus" --docs="$docs"
+  # at most a thirtieth of the documents from one manual (20 to 400 pages), so that a small corpus
+  # still comes from many manuals
+  per=$((docs / 30)); ((per < 20)) && per=20; ((per > 400)) && per=400
+  "$HOME_DIR/bin/pagebeam" bench-scale-corpus --from="$root/pdf" --out="$corpus" --docs="$docs" --pagesPerManual=$per
   touch "$corpus/.complete"
 fi
 
@@ -84,7 +88,8 @@ run() {
   local log="$runs/$name.log"
   local t0 t1
   t0=$(date +%s.%N)
-  (cd "$HOME_DIR" && DJL_OFFLINE=true PAGEBEAM_NO_BUILD=1 /usr/bin/time -f "PEAK_KB %M" bin/pagebeam ingest \
+  (cd "$HOME_DIR" && DJL_OFFLINE=true PAGEBEAM_NO_BUILD=1 PAGEBEAM_JAVA_OPTS="-Xlog:gc:file=$runs/$name.gc.log" \
+    /usr/bin/time -f "PEAK_KB %M" bin/pagebeam ingest \
     --input="$in" --sink="$sink://$address/$collection" --output="$runs/out-$collection" --model="$model" \
     "$@" 2>&1) | while IFS= read -r l; do echo "$(date +%s.%N) $l"; done > "$log"
   t1=$(date +%s.%N)
@@ -124,7 +129,8 @@ wall() { awk '{printf "%.1f", $2 - $1}' "$runs/$1.time"; }
 # sources of a run's ledger lines with a status, sorted
 ledger_sources() { (grep "\"status\":\"$2\"" "$runs/$1.ledger.jsonl" || true) | grep -o '"source":"[^"]*"' | cut -d'"' -f4 | sort; }
 
-printf '\n%-8s %7s %7s %8s %8s %7s %8s %9s %8s %10s\n' run docs pages vectors wall_s docs/s pages/s first_vec peak_GB share
+printf '\n%-8s %7s %7s %8s %8s %7s %8s %9s %8s %8s %7s\n' run docs pages vectors wall_s docs/s pages/s first_vec \
+  peak_GB live_GB share
 full_wall=$(wall full)
 for name in full rerun changed long; do
   [[ -f "$runs/$name.time" ]] || continue
@@ -134,8 +140,12 @@ for name in full rerun changed long; do
   # the first progress line (every 5 s) that shows a vector; a short run may have none
   first=$( (grep -m1 -E 'progress: .* [1-9][0-9]* vectors' "$runs/$name.log" || true) | awk -v t0="$t0" '{printf "%.1f", $1 - t0}')
   peak=$(grep -o 'PEAK_KB [0-9]*' "$runs/$name.log" | awk '{printf "%.2f", $2 / 1048576}')
-  printf '%-8s %7d %7d %8d %8.1f %7.1f %8.1f %9s %8s %10.3f\n' "$name" "$seen" "$pages" "$vectors" "$w" \
-    "$(echo "$seen / $w" | bc -l)" "$(echo "$pages / $w" | bc -l)" "${first:--}" "$peak" "$(echo "$w / $full_wall" | bc -l)"
+  # the largest heap after a collection: the live data, which the heap cap hides from RSS
+  live=$( (grep -o '[0-9]*M->[0-9]*M' "$runs/$name.gc.log" 2>/dev/null || true) | sed 's/.*->//; s/M//' | sort -n \
+    | tail -1 | awk '{printf "%.2f", $1 / 1024}')
+  printf '%-8s %7d %7d %8d %8.1f %7.1f %8.1f %9s %8s %8s %7.3f\n' "$name" "$seen" "$pages" "$vectors" "$w" \
+    "$(echo "$seen / $w" | bc -l)" "$(echo "$pages / $w" | bc -l)" "${first:--}" "$peak" "${live:--}" \
+    "$(echo "$w / $full_wall" | bc -l)"
 done
 echo
 if ((long)); then

@@ -66,7 +66,7 @@ public final class ScaleCorpus {
       }
       if (taken < docs) {
         throw new IllegalArgumentException("only " + taken + " pages in " + pdfs.size() + " PDFs under "
-            + a.require("from") + "; fetch more packages (scripts/bench-scale.sh does) or ask for fewer --docs");
+            + a.require("from") + "; raise --pagesPerManual, add PDFs under --from, or ask for fewer --docs");
       }
       System.out.printf("bench-scale-corpus: %d one-page documents in %s, the same pages as %d manuals in %s%n",
           taken, shortDir, manuals, longDir);
