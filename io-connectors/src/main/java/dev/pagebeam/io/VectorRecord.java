@@ -53,7 +53,7 @@ public final class VectorRecord implements Serializable {
     this.type = Objects.requireNonNull(type, "type");
     this.source = Objects.requireNonNull(source, "source");
     this.page = page;
-    this.text = text;
+    this.text = wellFormed(text);
     this.ref = Objects.requireNonNull(ref, "ref");
     this.contentHash = Objects.requireNonNull(contentHash, "contentHash");
     this.modelId = Objects.requireNonNull(modelId, "modelId");
@@ -131,10 +131,44 @@ public final class VectorRecord implements Serializable {
     return preview(text == null ? ref : text, max);
   }
 
-  /** {@code text} on one line, cut to {@code max} characters: what the sinks store as the preview. */
+  /**
+   * {@code text} on one line, cut to {@code max} characters: what the sinks store as the preview.
+   * The cut never splits a surrogate pair: half an emoji is not valid Unicode, and a server that
+   * parses JSON strictly (Chroma) refuses the whole request that holds it.
+   */
   public static String preview(String text, int max) {
     String s = text.replaceAll("\\s+", " ").trim();
-    return s.length() <= max ? s : s.substring(0, max - 1) + "\u2026";
+    if (s.length() <= max) {
+      return s;
+    }
+    int end = max - 1;
+    if (Character.isHighSurrogate(s.charAt(end - 1))) {
+      end--;
+    }
+    return s.substring(0, end) + "\u2026";
+  }
+
+  /**
+   * {@code s} with every lone surrogate (a half of a pair without its other half, which a PDF's
+   * broken text layer can give) replaced by U+FFFD, so that it encodes as valid UTF-8 and JSON.
+   */
+  static String wellFormed(String s) {
+    if (s == null) {
+      return null;
+    }
+    StringBuilder b = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean paired = Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+          : !Character.isLowSurrogate(c) || i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+      if (!paired || b != null) {
+        if (b == null) {
+          b = new StringBuilder(s.length()).append(s, 0, i);
+        }
+        b.append(paired ? c : '\uFFFD');
+      }
+    }
+    return b == null ? s : b.toString();
   }
 
   @Override

@@ -170,6 +170,29 @@ class VectorStoreTest {
     }
   }
   /**
+   * Text cut from real PDFs reaches the servers as valid Unicode: a preview whose 200-character
+   * cut falls inside an emoji's surrogate pair, and a lone surrogate from a broken text layer, made
+   * Chroma refuse the whole request (HTTP 400, "unexpected end of hex escape") and end the run.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"chroma", "milvus"})
+  void halfAnEmojiAndALoneSurrogateNeverReachTheServer(String kind) throws Exception {
+    String text = "a".repeat(198) + "\ud83d\udcc4 tail with a lone \ud800 surrogate";
+    VectorRecord r = new VectorRecord("e".repeat(32), "d".repeat(64), "text_chunk", "/corpus/emoji.pdf", 1, text,
+        "/corpus/emoji.pdf#page=1", "h".repeat(64), "test-model", unit(new Random(5), 8));
+    assertThat(r.preview(200)).isEqualTo("a".repeat(198) + "\u2026");
+    assertThat(r.text()).endsWith("lone \ufffd surrogate").contains("\ud83d\udcc4");
+    try (VectorStore store = TestServers.connector(kind, TestServers.uniqueCollection("surrogates")).open()) {
+      CollectionGuard.prepare(store, "test-model", 8, false);
+      store.upsert(List.of(r));
+      SearchHit hit = store.search(r.vector(), 1).get(0);
+      assertThat(hit.id()).isEqualTo(r.id());
+      assertThat(hit.preview()).isEqualTo(r.preview(200));
+      store.drop();
+    }
+  }
+
+  /**
    * A batched delete removes every record of the named documents and nothing else, across more
    * documents than one request takes, with sources that need quoting in a filter expression.
    */
