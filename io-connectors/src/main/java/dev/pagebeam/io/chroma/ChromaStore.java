@@ -360,13 +360,6 @@ final class ChromaStore implements VectorStore, CollectionVersions {
     }
   }
 
-  @Override
-  public void deleteDocument(String source) throws IOException {
-    ObjectNode body = JSON.createObjectNode();
-    body.putObject("where").putObject("source").put("$eq", source);
-    send("POST", base + "/collections/" + id() + "/delete", body, false);
-  }
-
   /** One delete request per 100 documents, by a {@code $in} filter on their source. */
   @Override
   public void deleteDocuments(java.util.Collection<String> sources) throws IOException {

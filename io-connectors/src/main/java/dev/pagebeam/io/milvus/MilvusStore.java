@@ -505,16 +505,6 @@ final class MilvusStore implements VectorStore, CollectionVersions {
     }
   }
 
-  @Override
-  public void deleteDocument(String source) throws IOException {
-    try {
-      client().delete(DeleteReq.builder().collectionName(target.collection())
-          .filter("source == " + quoted(source)).build());
-    } catch (RuntimeException e) {
-      throw classify("deleting the records of " + source, e);
-    }
-  }
-
   /** One delete request per {@link #DELETE_SOURCES} documents, by a {@code source in [...]} filter. */
   @Override
   public void deleteDocuments(java.util.Collection<String> sources) throws IOException {

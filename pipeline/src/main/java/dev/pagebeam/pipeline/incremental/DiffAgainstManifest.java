@@ -107,21 +107,20 @@ public final class DiffAgainstManifest extends PTransform<PCollection<MatchResul
 
   @Override
   public PCollectionTuple expand(PCollection<MatchResult.Metadata> files) {
+    int keys = Incremental.lookupKeys(settings.fileCount);
     if (directory != null) {
       FileIncremental.Checked checked = FileIncremental.check(files.getPipeline().begin(), files, directory,
-          previousRun, settings.fingerprint, settings.prune, settings.hashSeconds,
-          Incremental.lookupKeys(settings.fileCount));
+          previousRun, settings.fingerprint, settings.prune, settings.hashSeconds, keys);
       PCollection<String> carried = FileIncremental.carried(files.getPipeline().begin(), directory, previousRun,
           checked.dropped, output);
       return PCollectionTuple.of(TO_SPLIT, checked.toSplit).and(LEDGER_LINES, checked.ledgerLines)
           .and(CARRIED, carried).and(KEPT, checked.kept);
     }
     Incremental.Checked checked = Incremental.check(files, store, settings.fingerprint, settings.full, newCollection,
-        retry, settings.hashSeconds, Incremental.lookupKeys(settings.fileCount));
+        retry, settings.hashSeconds, keys);
     List<PCollection<String>> lines = new ArrayList<>(List.of(checked.ledgerLines));
     if (settings.prune) {
-      lines.add(Incremental.prune(files.getPipeline().begin(), files, store, retry,
-          Incremental.lookupKeys(settings.fileCount)));
+      lines.add(Incremental.prune(files.getPipeline().begin(), files, store, retry, keys));
     }
     return PCollectionTuple.of(TO_SPLIT, checked.toSplit)
         .and(LEDGER_LINES, PCollectionList.of(lines).apply("IncrementalLines", Flatten.pCollections()));
