@@ -4,8 +4,9 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * The last check before a sink: every vector has the collection's dimension. A record that does
- * not is never sent; it goes to {@link #FAILURES}.
+ * The last check before a sink: every vector has the collection's dimension and only finite
+ * numbers (a NaN or an infinity matches nothing, and the servers refuse it). A record that fails
+ * either is never sent; it goes to {@link #FAILURES}.
  */
 public final class CheckDimensionFn extends DoFn<VectorRecord, VectorRecord> {
   public static final TupleTag<VectorRecord> OK = new TupleTag<VectorRecord>() {};
@@ -26,6 +27,15 @@ public final class CheckDimensionFn extends DoFn<VectorRecord, VectorRecord> {
       out.get(FAILURES).output(SinkFailure.of(r, "vector has " + r.dimension() + " dimensions but " + collection
           + " holds " + dimension + "; not written"));
       return;
+    }
+    float[] v = r.vector();
+    for (int i = 0; i < v.length; i++) {
+      if (!Float.isFinite(v[i])) {
+        SinkCounters.sinkFailures.inc();
+        out.get(FAILURES).output(SinkFailure.of(r, "vector holds " + v[i] + " at index " + i
+            + " (the model gave no usable vector for this input); not written"));
+        return;
+      }
     }
     out.get(OK).output(r);
   }

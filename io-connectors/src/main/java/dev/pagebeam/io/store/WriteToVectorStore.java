@@ -19,10 +19,15 @@ import org.apache.beam.sdk.values.TupleTagList;
 /**
  * Writes vector records to a vector store: CheckDimension, then UpsertBatches (batches bounded by
  * count and by bytes within a bundle, upserted by id with bounded retries). Records whose batch
- * still fails after the retries come out as {@link SinkFailure}s; a refusal that retrying cannot
- * fix (a dimension mismatch, a bad request) fails the pipeline. Once a batch has used up the
+ * still fails after the retries come out as {@link SinkFailure}s. Once a batch has used up the
  * retries, the worker tries each later batch once only until one succeeds, so that an outage does
  * not cost the whole retry budget again for every batch.
+ *
+ * <p>A batch the server refuses (a bad request, which retrying cannot fix) is split in halves until
+ * the refused records stand alone: the rest of the batch is written, and each record the server
+ * refuses on its own comes out as a {@link SinkFailure} with the server's reason. One bad record
+ * costs about 2 log2(batch) small requests, not the batch and not the run. Only a dimension
+ * mismatch fails the pipeline: it is the collection, not the records, and every batch would fail.
  */
 public final class WriteToVectorStore extends PTransform<PCollection<VectorRecord>, PCollection<SinkFailure>> {
   private final StoreConnector connector;
@@ -95,6 +100,8 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
     private transient long batchBytes;
     /** Set once a batch used up its retries; cleared by the next batch that gets through. */
     private transient String outage;
+    /** Set once the server refused every record of a batch on its own; cleared likewise. */
+    private transient String refusal;
 
     UpsertBatchesFn(StoreConnector connector, int maxRecords, long maxBytes, RetryPolicy retry) {
       this.connector = connector;
@@ -116,7 +123,7 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
     }
 
     @ProcessElement
-    public void process(@Element VectorRecord r, BoundedWindow window, MultiOutputReceiver out) throws IOException {
+    public void process(@Element VectorRecord r, BoundedWindow window, MultiOutputReceiver out) {
       long size = approximateBytes(r);
       if (!batch.isEmpty() && (batch.size() >= maxRecords || batchBytes + size > maxBytes)) {
         flush((failure, w) -> out.get(FAILED).output(failure));
@@ -127,7 +134,7 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
     }
 
     @FinishBundle
-    public void finishBundle(FinishBundleContext context) throws IOException {
+    public void finishBundle(FinishBundleContext context) {
       flush((failure, w) -> context.output(FAILED, failure, w.maxTimestamp(), w));
     }
 
@@ -135,7 +142,7 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
       void output(SinkFailure failure, BoundedWindow window);
     }
 
-    private void flush(FailureOutput out) throws IOException {
+    private void flush(FailureOutput out) {
       if (batch.isEmpty()) {
         return;
       }
@@ -144,6 +151,12 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
       batch = new ArrayList<>();
       windows = new ArrayList<>();
       batchBytes = 0;
+      write(records, recordWindows, true, out);
+    }
+
+    /** Upserts records (a whole batch, or a part of a refused one); returns how many were written. */
+    private int write(List<VectorRecord> records, List<BoundedWindow> recordWindows, boolean whole,
+        FailureOutput out) {
       try {
         (outage == null ? retry : retry.once()).run("upserting " + records.size() + " records into "
             + connector.describeTarget(), () -> {
@@ -151,20 +164,59 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
               return null;
             });
         outage = null;
+        refusal = null;
         SinkCounters.vectorsWritten.inc(records.size());
         SinkCounters.upsertRequests.inc();
         SinkCounters.upsertBatch.update(records.size());
+        return records.size();
       } catch (StoreException e) {
-        if (!e.isTransient()) {
-          // A refusal retrying cannot fix (a dimension mismatch, a bad request): stop the job.
+        if (e.isDimensionMismatch()) {
+          // Not these records but the collection: every batch would be refused. Stop the job.
           throw new IllegalStateException(connector.describeTarget() + " refused the records: " + e.getMessage()
-              + (e.isDimensionMismatch() ? " Nothing of this batch was written; check the collection's dimension"
-                  + " (pagebeam inspect-model) or write to a new collection." : ""), e);
+              + " Nothing of this batch was written; check the collection's dimension (pagebeam inspect-model)"
+              + " or write to a new collection.", e);
         }
-        deadLetter(records, recordWindows, e, out);
+        if (e.isTransient()) {
+          deadLetter(records, recordWindows, e, out);
+          return 0;
+        }
+        return refused(records, recordWindows, whole, e, out);
       } catch (IOException e) {
         deadLetter(records, recordWindows, e, out);
+        return 0;
       }
+    }
+
+    /**
+     * A batch the server refused: its halves are written on their own, down to single records, so
+     * that only the records the server refuses by themselves become sink failures. When every
+     * record of a batch from two or more documents was refused one by one, the refusal is the
+     * collection's, not the records' (a schema changed under the run): until a batch gets through,
+     * later refused batches of this worker are not split again, which would cost about twice as many
+     * requests as records for the rest of the run.
+     */
+    private int refused(List<VectorRecord> records, List<BoundedWindow> recordWindows, boolean whole,
+        StoreException e, FailureOutput out) {
+      if (records.size() == 1 || refusal != null) {
+        String reason = (records.size() == 1 ? "the server refused this record: " + e.getMessage()
+            : "the server refused this batch of " + records.size() + " records, not split into single records"
+                + " since every record of an earlier batch was refused on its own (" + refusal + "): "
+                + e.getMessage())
+            + ". Nothing of it was written.";
+        SinkCounters.sinkFailures.inc(records.size());
+        for (int i = 0; i < records.size(); i++) {
+          out.output(SinkFailure.of(records.get(i), reason), recordWindows.get(i));
+        }
+        return 0;
+      }
+      int half = records.size() / 2;
+      int written = write(records.subList(0, half), recordWindows.subList(0, half), false, out)
+          + write(records.subList(half, records.size()), recordWindows.subList(half, records.size()), false, out);
+      if (whole && written == 0
+          && records.stream().map(VectorRecord::documentId).distinct().limit(2).count() > 1) {
+        refusal = "a batch of " + records.size() + " records from several documents";
+      }
+      return written;
     }
 
     private void deadLetter(List<VectorRecord> records, List<BoundedWindow> recordWindows, IOException e,

@@ -112,8 +112,9 @@ public final class PagebeamCli {
       long failed = summary.get(dev.pagebeam.io.SinkCounters.SINK_FAILURES);
       if (failed > 0) {
         err.println("pagebeam ingest: " + failed + " vectors could not be written to " + summary.value("sink")
-            + " after retries; they are dead letters under " + options.getOutput() + "/dead-letters."
-            + " Rerun when the sink is back: ids are stable, so a rerun only fills the gap.");
+            + " (the server refused them, or stayed unreachable after retries); they are dead letters under "
+            + options.getOutput() + "/dead-letters, each with the reason. Rerun once that is fixed: ids are"
+            + " stable, so a rerun only fills the gap.");
         return FAILED;
       }
       return OK;

@@ -1,0 +1,153 @@
+package dev.pagebeam.io.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pagebeam.io.SinkCounters;
+import dev.pagebeam.io.SinkFailure;
+import dev.pagebeam.io.TestServers;
+import dev.pagebeam.io.VectorRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestPipelineExtension;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Records a real server refuses cost only themselves: the rest of their batch is written, and the
+ * run goes on. What each server refuses: Chroma a NaN in the vector (which {@code CheckDimensionFn}
+ * keeps from the sink in a pipeline, so these tests write past it; Milvus Lite stores it), Milvus an
+ * id longer than its 64-character primary key.
+ */
+@ExtendWith(TestPipelineExtension.class)
+class RefusedRecordsTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"chroma", "milvus"})
+  void aRefusedRecordBecomesASinkFailureAndTheRestOfItsBatchIsWritten(String kind, TestPipeline p)
+      throws Exception {
+    StoreConnector connector = newCollection(kind, "refused");
+    List<VectorRecord> records = records(250, 0);
+    records.set(137, poisoned(kind, records.get(137)));
+    PCollection<SinkFailure> failed = upsert(p, records, connector, 100);
+    PAssert.that(failed).satisfies(all -> {
+      assertThat(all).singleElement().satisfies(f -> {
+        assertThat(f.recordId()).isEqualTo(records.get(137).id());
+        assertThat(f.reason()).startsWith("the server refused this record: ");
+      });
+      return null;
+    });
+    Map<String, Long> c = counters(p.run());
+    assertThat(c.get(SinkCounters.VECTORS_WRITTEN)).isEqualTo(249);
+    assertThat(c.get(SinkCounters.SINK_FAILURES)).isEqualTo(1);
+    // two whole batches, and the refused one in halves down to the record: about 2 log2(100)
+    assertThat(c.get(SinkCounters.UPSERT_REQUESTS)).isBetween(3L, 2L + 2 * 7);
+    try (VectorStore store = connector.open()) {
+      assertThat(store.count()).isEqualTo(249);
+      store.drop();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"chroma", "milvus"})
+  void whenEveryRecordOfABatchIsRefusedTheLaterRefusedBatchesAreNotSplitAgain(String kind, TestPipeline p)
+      throws Exception {
+    StoreConnector connector = newCollection(kind, "refusing");
+    // batches of 10: three of bad records from two documents each, then two of good records, the
+    // last of which holds one bad record again
+    List<VectorRecord> records = new ArrayList<>();
+    for (VectorRecord r : records(30, 1)) {
+      records.add(poisoned(kind, r));
+    }
+    records.addAll(records(20, 2));
+    records.set(44, poisoned(kind, records.get(44)));
+    PCollection<SinkFailure> failed = upsert(p, records, connector, 10);
+    PAssert.that(failed).satisfies(all -> {
+      List<SinkFailure> list = new ArrayList<>();
+      all.forEach(list::add);
+      assertThat(list).hasSize(31);
+      // the first batch split down to its records; the next two refused whole; after the good batch
+      // cleared the refusal, the mixed one split again
+      assertThat(list.stream().filter(f -> f.reason().startsWith("the server refused this record"))).hasSize(11)
+          .anySatisfy(f -> assertThat(f.recordId()).isEqualTo(records.get(44).id()));
+      assertThat(list.stream().filter(f -> f.reason().contains("not split into single records"))).hasSize(20);
+      return null;
+    });
+    Map<String, Long> c = counters(p.run());
+    assertThat(c.get(SinkCounters.VECTORS_WRITTEN)).isEqualTo(19);
+    try (VectorStore store = connector.open()) {
+      assertThat(store.count()).isEqualTo(19);
+      store.drop();
+    }
+  }
+
+  private static StoreConnector newCollection(String kind, String prefix) throws Exception {
+    StoreConnector connector = TestServers.connector(kind, TestServers.uniqueCollection(prefix));
+    try (VectorStore store = connector.open()) {
+      store.create(8, "test-model");
+    }
+    return connector;
+  }
+
+  /** The records in one bundle, in order, through the upsert step alone. */
+  private static PCollection<SinkFailure> upsert(TestPipeline p, List<VectorRecord> records,
+      StoreConnector connector, int batch) {
+    return p.apply(Create.of(List.of(records)).withCoder(ListCoder.of(VectorRecord.RecordCoder.of())))
+        .apply(Flatten.iterables())
+        .apply(ParDo.of(new WriteToVectorStore.UpsertBatchesFn(connector, batch, 4L << 20,
+                new RetryPolicy(2, 100, 2_000)))
+            .withOutputTags(WriteToVectorStore.UpsertBatchesFn.FAILED, TupleTagList.empty()))
+        .get(WriteToVectorStore.UpsertBatchesFn.FAILED).setCoder(SinkFailure.CODER);
+  }
+
+  /** n records of 8 dimensions, five a document, ids unique per seed. */
+  private static List<VectorRecord> records(int n, int seed) {
+    Random random = new Random(seed);
+    List<VectorRecord> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      float[] v = new float[8];
+      for (int d = 0; d < v.length; d++) {
+        v[d] = (float) random.nextGaussian();
+      }
+      String source = "/corpus/doc-" + seed + "-" + i / 5 + ".pdf";
+      out.add(new VectorRecord(String.format("%08x%024x", seed, i), String.format("%064x", seed * 1000 + i / 5),
+          "text_chunk", source, 1 + i % 5, "chunk " + i + " of " + source, source + "#page=" + (1 + i % 5),
+          "h".repeat(64), "test-model", v));
+    }
+    return out;
+  }
+
+  private static VectorRecord poisoned(String kind, VectorRecord r) {
+    float[] v = r.vector().clone();
+    if (kind.equals("chroma")) {
+      v[3] = Float.NaN;
+    }
+    String id = kind.equals("milvus") ? r.id() + "-" + "x".repeat(64) : r.id();
+    return new VectorRecord(id, r.documentId(), r.type(), r.source(), r.page(), r.text(), r.ref(),
+        r.contentHash(), r.modelId(), v);
+  }
+
+  private static Map<String, Long> counters(PipelineResult result) {
+    result.waitUntilFinish();
+    Iterable<MetricResult<Long>> counters = result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.inNamespace(SinkCounters.NAMESPACE)).build()).getCounters();
+    return StreamSupport.stream(counters.spliterator(), false)
+        .collect(Collectors.toMap(m -> m.getName().getName(), MetricResult::getCommitted, Long::sum));
+  }
+}
