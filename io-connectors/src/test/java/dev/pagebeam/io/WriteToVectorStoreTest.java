@@ -127,22 +127,25 @@ class WriteToVectorStoreTest {
     assertThat(c.getOrDefault(SinkCounters.VECTORS_WRITTEN, 0L)).isZero();
   }
 
-  @Test
-  void afterOneBatchUsedUpItsRetriesTheNextOnesAreTriedOnceEach(TestPipeline p) throws Exception {
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2})
+  void afterOneBatchUsedUpItsRetriesTheNextOnesAreTriedOnceEach(int inFlight, TestPipeline p) throws Exception {
     StoreConnector nowhere = nowhere();
-    // one bundle, six batches: the first spends the retry budget, the five after it one attempt each
+    // one bundle, six batches: the first spends the retry budget (and those in flight beside it,
+    // in the same time), the ones after it one attempt each
     PCollection<SinkFailure> failed = p.apply(Create.of(List.of(VectorStoreTest.records(30, 8, "t", 7)))
             .withCoder(org.apache.beam.sdk.coders.ListCoder.of(VectorRecord.RecordCoder.of())))
         .apply(org.apache.beam.sdk.transforms.Flatten.iterables())
-        .apply(WriteToVectorStore.to(nowhere, 8).withMaxBatchRecords(5).withRetry(new RetryPolicy(4, 200, 5_000)));
+        .apply(WriteToVectorStore.to(nowhere, 8).withMaxBatchRecords(5).withRetry(new RetryPolicy(4, 200, 5_000))
+            .withMaxRequestsInFlight(inFlight));
     PAssert.that(failed).satisfies(all -> {
       List<SinkFailure> list = new ArrayList<>();
       all.forEach(list::add);
       assertThat(list).hasSize(30);
       long retried = list.stream().filter(f -> f.reason().contains("failed after 4 attempts")).count();
       long once = list.stream().filter(f -> f.reason().contains("tried once, without retries")).count();
-      assertThat(retried).as("the first batch").isEqualTo(5);
-      assertThat(once).as("the later batches").isEqualTo(25);
+      assertThat(retried).as("the first batches in flight").isEqualTo(5L * inFlight);
+      assertThat(once).as("the later batches").isEqualTo(30 - 5L * inFlight);
       return null;
     });
     p.run().waitUntilFinish();

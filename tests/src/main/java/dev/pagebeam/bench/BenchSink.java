@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
@@ -28,23 +32,29 @@ import org.apache.beam.sdk.transforms.ParDo;
 
 /**
  * {@code bin/pagebeam bench-sink}: vectors per second of pagebeam's sink transform on the
- * DirectRunner next to a plain loop of upserts with the same client and batch size, in one run,
- * for Chroma and Milvus. Each measurement writes the precomputed vectors into a fresh collection.
+ * DirectRunner next to plain upserts with the same client, batch size and number of requests in
+ * flight (threads of a loop each, taking the next slice), in one run, for Chroma and Milvus. Each
+ * measurement writes the precomputed vectors into a fresh collection.
  */
 public final class BenchSink {
   private BenchSink() {}
 
   static final String USAGE = "usage: bin/pagebeam bench-sink [--vectors=N] [--batch=N] [--dimension=N] [--rounds=N]"
-      + " [--chroma=HOST:PORT] [--milvus=HOST:PORT]\n  vectors/s of the Chroma and Milvus sinks vs a bare loop of"
-      + " upserts; servers default to $CHROMA and $MILVUS (scripts/test-servers.sh start); see docs/BENCHMARKS.md";
+      + " [--inFlight=N,N...] [--chroma=HOST:PORT] [--milvus=HOST:PORT]\n  vectors/s of the Chroma and Milvus sinks vs"
+      + " bare upserts, with each number of requests in flight (default 1,2,4); servers default to $CHROMA and"
+      + " $MILVUS (scripts/test-servers.sh start); see docs/BENCHMARKS.md";
 
   public static void main(String[] args) throws Exception {
-    Set<String> known = Set.of("vectors", "batch", "dimension", "chroma", "milvus", "rounds");
+    Set<String> known = Set.of("vectors", "batch", "dimension", "chroma", "milvus", "rounds", "inFlight");
     BenchArgs.main("bench-sink", USAGE, args, known, a -> {
       int n = a.getInt("vectors", 20_000);
       int batch = a.getInt("batch", 500);
       int dimension = a.getInt("dimension", 384);
       int rounds = a.getInt("rounds", 2);
+      List<Integer> inFlight = new ArrayList<>();
+      for (String each : a.get("inFlight", "1,2,4").split(",")) {
+        inFlight.add(Integer.parseInt(each.trim()));
+      }
       String chroma = a.get("chroma", System.getenv().getOrDefault("CHROMA", ""));
       String milvus = a.get("milvus", System.getenv().getOrDefault("MILVUS", ""));
       if (chroma.isEmpty() && milvus.isEmpty()) {
@@ -55,29 +65,32 @@ public final class BenchSink {
       System.out.printf("bench-sink: %d precomputed %d-dimension vectors, upsert batches of %d, best of %d rounds%n",
           n, dimension, batch, rounds);
       List<String> rows = new ArrayList<>();
-      if (!chroma.isEmpty()) {
-        rows.add(row("chroma", chroma, records, dimension, batch, rounds));
+      for (int requests : inFlight) {
+        if (!chroma.isEmpty()) {
+          rows.add(row("chroma", chroma, records, dimension, batch, rounds, requests));
+        }
+        if (!milvus.isEmpty()) {
+          rows.add(row("milvus", milvus, records, dimension, batch, rounds, requests));
+        }
       }
-      if (!milvus.isEmpty()) {
-        rows.add(row("milvus", milvus, records, dimension, batch, rounds));
-      }
-      System.out.printf("%-8s %8s %20s %20s %7s%n", "sink", "vectors", "pipeline vectors/s", "bare loop vectors/s",
-          "ratio");
+      System.out.printf("%-8s %8s %9s %20s %20s %7s%n", "sink", "vectors", "in flight", "pipeline vectors/s",
+          "bare vectors/s", "ratio");
       rows.forEach(System.out::println);
     });
   }
 
   private static String row(String kind, String address, List<VectorRecord> records, int dimension, int batch,
-      int rounds) throws Exception {
+      int rounds, int inFlight) throws Exception {
     double bestPipeline = 0;
     double bestBare = 0;
     for (int r = 0; r < rounds; r++) {
-      bestBare = Math.max(bestBare, bare(connector(kind, address, "bench_bare_" + r), records, dimension, batch));
+      bestBare = Math.max(bestBare,
+          bare(connector(kind, address, "bench_bare_" + r), records, dimension, batch, inFlight));
       bestPipeline = Math.max(bestPipeline,
-          pipeline(connector(kind, address, "bench_pipeline_" + r), records, dimension, batch));
+          pipeline(connector(kind, address, "bench_pipeline_" + r), records, dimension, batch, inFlight));
     }
-    return String.format(Locale.ROOT, "%-8s %8d %20.0f %20.0f %6.2fx", kind, records.size(), bestPipeline, bestBare,
-        bestPipeline / bestBare);
+    return String.format(Locale.ROOT, "%-8s %8d %9d %20.0f %20.0f %6.2fx", kind, records.size(), inFlight,
+        bestPipeline, bestBare, bestPipeline / bestBare);
   }
 
   static StoreConnector connector(String kind, String address, String collection) {
@@ -95,24 +108,46 @@ public final class BenchSink {
     }
   }
 
-  /** The bare client: a loop of upserts of {@code batch} records. */
-  static double bare(StoreConnector connector, List<VectorRecord> records, int dimension, int batch) throws Exception {
+  /**
+   * The bare client: {@code inFlight} threads, each with a client of its own, upserting the next
+   * slice of {@code batch} records until none is left.
+   */
+  static double bare(StoreConnector connector, List<VectorRecord> records, int dimension, int batch, int inFlight)
+      throws Exception {
     fresh(connector, dimension);
-    try (VectorStore store = connector.open()) {
+    List<VectorStore> stores = new ArrayList<>();
+    for (int t = 0; t < inFlight; t++) {
+      stores.add(connector.open());
+    }
+    ExecutorService threads = Executors.newFixedThreadPool(inFlight);
+    try {
+      AtomicInteger next = new AtomicInteger();
+      List<Future<?>> loops = new ArrayList<>();
       long start = System.nanoTime();
-      for (int i = 0; i < records.size(); i += batch) {
-        store.upsert(records.subList(i, Math.min(records.size(), i + batch)));
+      for (VectorStore store : stores) {
+        loops.add(threads.submit(() -> {
+          for (int i = next.getAndAdd(batch); i < records.size(); i = next.getAndAdd(batch)) {
+            store.upsert(records.subList(i, Math.min(records.size(), i + batch)));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> loop : loops) {
+        loop.get();
       }
       double rate = records.size() / ((System.nanoTime() - start) / 1e9);
-      check(store, records.size());
-      store.drop();
+      check(stores.get(0), records.size());
+      stores.get(0).drop();
       return rate;
+    } finally {
+      threads.shutdownNow();
+      stores.forEach(VectorStore::close);
     }
   }
 
   /** pagebeam's sink transform on the DirectRunner, one worker thread as ingest runs it. */
-  static double pipeline(StoreConnector connector, List<VectorRecord> records, int dimension, int batch)
-      throws Exception {
+  static double pipeline(StoreConnector connector, List<VectorRecord> records, int dimension, int batch,
+      int inFlight) throws Exception {
     fresh(connector, dimension);
     DirectOptions options = PipelineOptionsFactory.as(DirectOptions.class);
     options.setRunner(DirectRunner.class);
@@ -130,7 +165,8 @@ public final class BenchSink {
     }
     p.apply(Create.of(starts)).apply("EmitRange", ParDo.of(new EmitRangeFn()))
         .setCoder(VectorRecord.RecordCoder.of())
-        .apply(WriteToVectorStore.to(connector, dimension).withMaxBatchRecords(batch));
+        .apply(WriteToVectorStore.to(connector, dimension).withMaxBatchRecords(batch)
+            .withMaxRequestsInFlight(inFlight));
     long start = System.nanoTime();
     PipelineResult result = p.run();
     result.waitUntilFinish();

@@ -5,8 +5,17 @@ import dev.pagebeam.io.SinkCounters;
 import dev.pagebeam.io.SinkFailure;
 import dev.pagebeam.io.VectorRecord;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -28,6 +37,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  * refuses on its own comes out as a {@link SinkFailure} with the server's reason. One bad record
  * costs about 2 log2(batch) small requests, not the batch and not the run. Only a dimension
  * mismatch fails the pipeline: it is the collection, not the records, and every batch would fail.
+ *
+ * <p>Each worker keeps at most {@link #withMaxRequestsInFlight} requests in flight (2 by default).
  */
 public final class WriteToVectorStore extends PTransform<PCollection<VectorRecord>, PCollection<SinkFailure>> {
   private final StoreConnector connector;
@@ -35,44 +46,52 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
   private final int maxBatchRecords;
   private final long maxBatchBytes;
   private final RetryPolicy retry;
+  private final int maxInFlight;
 
   private WriteToVectorStore(StoreConnector connector, int dimension, int maxBatchRecords, long maxBatchBytes,
-      RetryPolicy retry) {
+      RetryPolicy retry, int maxInFlight) {
     this.connector = connector;
     this.dimension = dimension;
     this.maxBatchRecords = maxBatchRecords;
     this.maxBatchBytes = maxBatchBytes;
     this.retry = retry;
+    this.maxInFlight = maxInFlight;
   }
 
   public static WriteToVectorStore to(StoreConnector connector, int dimension) {
-    return new WriteToVectorStore(connector, dimension, 500, 4L << 20, RetryPolicy.defaults());
+    return new WriteToVectorStore(connector, dimension, 500, 4L << 20, RetryPolicy.defaults(), 2);
   }
 
   /** Most records per upsert request. */
   public WriteToVectorStore withMaxBatchRecords(int records) {
-    return new WriteToVectorStore(connector, dimension, records, maxBatchBytes, retry);
+    return new WriteToVectorStore(connector, dimension, records, maxBatchBytes, retry, maxInFlight);
   }
 
   /** Most bytes (vectors, text and metadata) per upsert request. */
   public WriteToVectorStore withMaxBatchBytes(long bytes) {
-    return new WriteToVectorStore(connector, dimension, maxBatchRecords, bytes, retry);
+    return new WriteToVectorStore(connector, dimension, maxBatchRecords, bytes, retry, maxInFlight);
   }
 
   public WriteToVectorStore withRetry(RetryPolicy policy) {
-    return new WriteToVectorStore(connector, dimension, maxBatchRecords, maxBatchBytes, policy);
+    return new WriteToVectorStore(connector, dimension, maxBatchRecords, maxBatchBytes, policy, maxInFlight);
+  }
+
+  /** Most upsert requests in flight per worker (each DoFn instance), each on a client of its own. */
+  public WriteToVectorStore withMaxRequestsInFlight(int requests) {
+    return new WriteToVectorStore(connector, dimension, maxBatchRecords, maxBatchBytes, retry, requests);
   }
 
   @Override
   public PCollection<SinkFailure> expand(PCollection<VectorRecord> records) {
-    if (dimension < 1 || maxBatchRecords < 1 || maxBatchBytes < 1) {
-      throw new IllegalArgumentException("the sink needs a dimension and positive batch bounds");
+    if (dimension < 1 || maxBatchRecords < 1 || maxBatchBytes < 1 || maxInFlight < 1) {
+      throw new IllegalArgumentException("the sink needs a dimension, positive batch bounds and at least one"
+          + " request in flight");
     }
     PCollectionTuple checked = records.apply("CheckDimension",
         ParDo.of(new CheckDimensionFn(dimension, connector.describeTarget()))
             .withOutputTags(CheckDimensionFn.OK, TupleTagList.of(CheckDimensionFn.FAILURES)));
     PCollectionTuple written = checked.get(CheckDimensionFn.OK).apply("UpsertBatches",
-        ParDo.of(new UpsertBatchesFn(connector, maxBatchRecords, maxBatchBytes, retry))
+        ParDo.of(new UpsertBatchesFn(connector, maxBatchRecords, maxBatchBytes, retry, maxInFlight))
             .withOutputTags(UpsertBatchesFn.FAILED, TupleTagList.empty()));
     written.get(UpsertBatchesFn.FAILED).setCoder(SinkFailure.CODER);
     return org.apache.beam.sdk.values.PCollectionList.of(checked.get(CheckDimensionFn.FAILURES)
@@ -87,6 +106,15 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
         + r.ref().length() * 2L + 300;
   }
 
+  /**
+   * Cuts batches within a bundle and keeps up to {@code maxInFlight} upsert requests in flight, each
+   * on a client of its own (as Flink's {@code AsyncSinkWriter} bounds its in-flight requests): the
+   * bundle goes on batching while the server works, a retrying batch waits on its own thread, not
+   * the bundle's, and a full set of requests in flight makes the bundle wait (backpressure). The
+   * bundle ends only when its requests have: a finished bundle's records are written or are
+   * failures. Metrics and outputs are applied on the bundle's thread (Beam's metrics container is
+   * the thread's), failures at the end of the bundle with their own windows.
+   */
   static final class UpsertBatchesFn extends DoFn<VectorRecord, SinkFailure> {
     static final TupleTag<SinkFailure> FAILED = new TupleTag<SinkFailure>() {};
 
@@ -94,25 +122,42 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
     private final int maxRecords;
     private final long maxBytes;
     private final RetryPolicy retry;
-    private transient VectorStore store;
+    private final int maxInFlight;
+    /** One client per request in flight: a request takes one and gives it back. */
+    private transient BlockingQueue<VectorStore> stores;
+    private transient ExecutorService requests;
+    private transient Deque<Future<Outcome>> inFlight;
+    private transient List<SinkFailure> failures;
+    private transient List<BoundedWindow> failureWindows;
     private transient List<VectorRecord> batch;
     private transient List<BoundedWindow> windows;
     private transient long batchBytes;
     /** Set once a batch used up its retries; cleared by the next batch that gets through. */
-    private transient String outage;
+    private transient volatile String outage;
     /** Set once the server refused every record of a batch on its own; cleared likewise. */
-    private transient String refusal;
+    private transient volatile String refusal;
 
-    UpsertBatchesFn(StoreConnector connector, int maxRecords, long maxBytes, RetryPolicy retry) {
+    UpsertBatchesFn(StoreConnector connector, int maxRecords, long maxBytes, RetryPolicy retry, int maxInFlight) {
       this.connector = connector;
       this.maxRecords = maxRecords;
       this.maxBytes = maxBytes;
       this.retry = retry;
+      this.maxInFlight = maxInFlight;
     }
 
     @Setup
     public void setup() throws IOException {
-      store = connector.open();
+      stores = new ArrayBlockingQueue<>(maxInFlight);
+      for (int i = 0; i < maxInFlight; i++) {
+        stores.add(connector.open());
+      }
+      String name = "pagebeam-sink-" + connector.describeTarget() + "-";
+      AtomicInteger threads = new AtomicInteger();
+      requests = Executors.newFixedThreadPool(maxInFlight, task -> {
+        Thread t = new Thread(task, name + threads.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
     }
 
     @StartBundle
@@ -120,13 +165,16 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
       batch = new ArrayList<>();
       windows = new ArrayList<>();
       batchBytes = 0;
+      inFlight = new ArrayDeque<>();
+      failures = new ArrayList<>();
+      failureWindows = new ArrayList<>();
     }
 
     @ProcessElement
-    public void process(@Element VectorRecord r, BoundedWindow window, MultiOutputReceiver out) {
+    public void process(@Element VectorRecord r, BoundedWindow window) throws InterruptedException {
       long size = approximateBytes(r);
       if (!batch.isEmpty() && (batch.size() >= maxRecords || batchBytes + size > maxBytes)) {
-        flush((failure, w) -> out.get(FAILED).output(failure));
+        submit();
       }
       batch.add(r);
       windows.add(window);
@@ -134,15 +182,21 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
     }
 
     @FinishBundle
-    public void finishBundle(FinishBundleContext context) {
-      flush((failure, w) -> context.output(FAILED, failure, w.maxTimestamp(), w));
+    public void finishBundle(FinishBundleContext context) throws InterruptedException {
+      submit();
+      while (!inFlight.isEmpty()) {
+        apply(inFlight.removeFirst());
+      }
+      for (int i = 0; i < failures.size(); i++) {
+        BoundedWindow w = failureWindows.get(i);
+        context.output(FAILED, failures.get(i), w.maxTimestamp(), w);
+      }
+      failures = new ArrayList<>();
+      failureWindows = new ArrayList<>();
     }
 
-    private interface FailureOutput {
-      void output(SinkFailure failure, BoundedWindow window);
-    }
-
-    private void flush(FailureOutput out) {
+    /** Hands the batch to a request of its own, once fewer than maxInFlight are under way. */
+    private void submit() throws InterruptedException {
       if (batch.isEmpty()) {
         return;
       }
@@ -151,23 +205,54 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
       batch = new ArrayList<>();
       windows = new ArrayList<>();
       batchBytes = 0;
-      write(records, recordWindows, true, out);
+      while (!inFlight.isEmpty() && (inFlight.size() >= maxInFlight || inFlight.peekFirst().isDone())) {
+        apply(inFlight.removeFirst());
+      }
+      inFlight.addLast(requests.submit(() -> {
+        VectorStore store = stores.take();
+        try {
+          Outcome outcome = new Outcome();
+          write(store, records, recordWindows, true, outcome);
+          return outcome;
+        } finally {
+          stores.add(store);
+        }
+      }));
+    }
+
+    /** Waits for a request and applies what it did, on the bundle's thread. */
+    private void apply(Future<Outcome> request) throws InterruptedException {
+      Outcome outcome;
+      try {
+        outcome = request.get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException) {
+          throw (RuntimeException) e.getCause();
+        }
+        throw new IllegalStateException(e.getCause());
+      }
+      SinkCounters.vectorsWritten.inc(outcome.written);
+      SinkCounters.upsertRequests.inc(outcome.requestSizes.size());
+      outcome.requestSizes.forEach(SinkCounters.upsertBatch::update);
+      SinkCounters.sinkFailures.inc(outcome.failures.size());
+      failures.addAll(outcome.failures);
+      failureWindows.addAll(outcome.failureWindows);
     }
 
     /** Upserts records (a whole batch, or a part of a refused one); returns how many were written. */
-    private int write(List<VectorRecord> records, List<BoundedWindow> recordWindows, boolean whole,
-        FailureOutput out) {
+    private int write(VectorStore store, List<VectorRecord> records, List<BoundedWindow> recordWindows,
+        boolean whole, Outcome outcome) {
+      String earlier = outage;
       try {
-        (outage == null ? retry : retry.once()).run("upserting " + records.size() + " records into "
+        (earlier == null ? retry : retry.once()).run("upserting " + records.size() + " records into "
             + connector.describeTarget(), () -> {
               store.upsert(records);
               return null;
             });
         outage = null;
         refusal = null;
-        SinkCounters.vectorsWritten.inc(records.size());
-        SinkCounters.upsertRequests.inc();
-        SinkCounters.upsertBatch.update(records.size());
+        outcome.written += records.size();
+        outcome.requestSizes.add(records.size());
         return records.size();
       } catch (StoreException e) {
         if (e.isDimensionMismatch()) {
@@ -177,12 +262,12 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
               + " or write to a new collection.", e);
         }
         if (e.isTransient()) {
-          deadLetter(records, recordWindows, e, out);
+          deadLetter(records, recordWindows, e, earlier, outcome);
           return 0;
         }
-        return refused(records, recordWindows, whole, e, out);
+        return refused(store, records, recordWindows, whole, e, outcome);
       } catch (IOException e) {
-        deadLetter(records, recordWindows, e, out);
+        deadLetter(records, recordWindows, e, earlier, outcome);
         return 0;
       }
     }
@@ -195,23 +280,20 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
      * later refused batches of this worker are not split again, which would cost about twice as many
      * requests as records for the rest of the run.
      */
-    private int refused(List<VectorRecord> records, List<BoundedWindow> recordWindows, boolean whole,
-        StoreException e, FailureOutput out) {
-      if (records.size() == 1 || refusal != null) {
-        String reason = (records.size() == 1 ? "the server refused this record: " + e.getMessage()
-            : "the server refused this batch of " + records.size() + " records, not split into single records"
-                + " since every record of an earlier batch was refused on its own (" + refusal + "): "
-                + e.getMessage())
-            + ". Nothing of it was written.";
-        SinkCounters.sinkFailures.inc(records.size());
-        for (int i = 0; i < records.size(); i++) {
-          out.output(SinkFailure.of(records.get(i), reason), recordWindows.get(i));
-        }
+    private int refused(VectorStore store, List<VectorRecord> records, List<BoundedWindow> recordWindows,
+        boolean whole, StoreException e, Outcome outcome) {
+      String earlier = refusal;
+      if (records.size() == 1 || earlier != null) {
+        outcome.fail(records, recordWindows, (records.size() == 1 ? "the server refused this record: "
+            + e.getMessage() : "the server refused this batch of " + records.size() + " records, not split into"
+                + " single records since every record of an earlier batch was refused on its own (" + earlier
+                + "): " + e.getMessage()) + ". Nothing of it was written.");
         return 0;
       }
       int half = records.size() / 2;
-      int written = write(records.subList(0, half), recordWindows.subList(0, half), false, out)
-          + write(records.subList(half, records.size()), recordWindows.subList(half, records.size()), false, out);
+      int written = write(store, records.subList(0, half), recordWindows.subList(0, half), false, outcome)
+          + write(store, records.subList(half, records.size()), recordWindows.subList(half, records.size()), false,
+              outcome);
       if (whole && written == 0
           && records.stream().map(VectorRecord::documentId).distinct().limit(2).count() > 1) {
         refusal = "a batch of " + records.size() + " records from several documents";
@@ -219,26 +301,42 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
       return written;
     }
 
+    /** Records a transient failure used up the retries on; earlier: the outage seen before trying. */
     private void deadLetter(List<VectorRecord> records, List<BoundedWindow> recordWindows, IOException e,
-        FailureOutput out) {
-      String reason = (outage == null ? e.getMessage()
-          : "tried once, without retries, since an earlier batch used up its retries (" + outage + "): "
+        String earlier, Outcome outcome) {
+      outcome.fail(records, recordWindows, (earlier == null ? e.getMessage()
+          : "tried once, without retries, since an earlier batch used up its retries (" + earlier + "): "
               + e.getMessage())
-          + ". The server may have applied part of this batch before it failed; a rerun upserts the same ids.";
+          + ". The server may have applied part of this batch before it failed; a rerun upserts the same ids.");
       if (outage == null) {
         outage = "--sinkRetrySeconds=" + retry.maxTotalMillis() / 1000;
-      }
-      SinkCounters.sinkFailures.inc(records.size());
-      for (int i = 0; i < records.size(); i++) {
-        out.output(SinkFailure.of(records.get(i), reason), recordWindows.get(i));
       }
     }
 
     @Teardown
     public void teardown() {
-      if (store != null) {
-        store.close();
-        store = null;
+      if (requests != null) {
+        requests.shutdownNow();
+        requests = null;
+      }
+      if (stores != null) {
+        stores.forEach(VectorStore::close);
+        stores = null;
+      }
+    }
+  }
+
+  /** What one batch's request (and the requests a refusal split it into) did. */
+  private static final class Outcome {
+    long written;
+    final List<Integer> requestSizes = new ArrayList<>();
+    final List<SinkFailure> failures = new ArrayList<>();
+    final List<BoundedWindow> failureWindows = new ArrayList<>();
+
+    void fail(List<VectorRecord> records, List<BoundedWindow> recordWindows, String reason) {
+      for (int i = 0; i < records.size(); i++) {
+        failures.add(SinkFailure.of(records.get(i), reason));
+        failureWindows.add(recordWindows.get(i));
       }
     }
   }

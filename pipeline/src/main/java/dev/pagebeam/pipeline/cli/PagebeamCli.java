@@ -328,7 +328,7 @@ public final class PagebeamCli {
       "ocr", "ocrLanguages", "ocrDataDir", "ocrDpi", "ocrUpscaleBelow", "ocrSecondsPerImage",
       "encode", "device", "cpuThreads", "cudaMemoryLimitMb", "textBatchSize", "imageBatchSize", "maxBatchTokens",
       "encoderShards", "encoderBatching", "maxBufferingSeconds", "workers", "recreate", "full", "prune", "lockDir", "sink", "chromaTenant", "chromaDatabase", "milvusDatabase",
-      "milvusToken", "milvusTokenFile", "milvusTls", "sinkBatchSize", "sinkRetrySeconds", "writeElements", "writeImages",
+      "milvusToken", "milvusTokenFile", "milvusTls", "sinkBatchSize", "sinkRequestsInFlight", "sinkRetrySeconds", "writeElements", "writeImages",
       "text", "image", "mode", "k", "fusion", "hybridWeight", "fusionDepth", "queries", "json", "keep", "validate");
 
   private static String defaultOf(Method m) {

@@ -81,6 +81,7 @@ public final class IngestConfig implements Serializable {
   private final StoreConnector store;
   private final RetryPolicy retry;
   private final int sinkBatchSize;
+  private final int sinkRequestsInFlight;
   private final boolean full;
   private final boolean prune;
   /** The sink guard created the collection in this run: nothing to skip or replace. */
@@ -105,6 +106,7 @@ public final class IngestConfig implements Serializable {
     this.store = encode == null ? null : Sinks.connector(sink, o);
     this.retry = Sinks.retry(o);
     this.sinkBatchSize = o.getSinkBatchSize();
+    this.sinkRequestsInFlight = o.getSinkRequestsInFlight();
     this.full = o.getFull();
     this.prune = o.getPrune();
     this.newCollection = newCollection;
@@ -126,6 +128,7 @@ public final class IngestConfig implements Serializable {
     this.store = c.store;
     this.retry = c.retry;
     this.sinkBatchSize = c.sinkBatchSize;
+    this.sinkRequestsInFlight = c.sinkRequestsInFlight;
     this.full = c.full;
     this.prune = c.prune;
     this.newCollection = c.newCollection;
@@ -146,6 +149,11 @@ public final class IngestConfig implements Serializable {
       throw new IllegalArgumentException("--milvusToken cannot reach a cluster's TaskManagers without being put in"
           + " the serialized job: set " + Sinks.MILVUS_TOKEN_VARIABLE + " in every TaskManager's environment, or"
           + " pass --milvusTokenFile=PATH with a file readable at that path on every TaskManager");
+    }
+    if (options.getSinkBatchSize() < 1 || options.getSinkRequestsInFlight() < 1
+        || options.getSinkRequestsInFlight() > 16) {
+      throw new IllegalArgumentException("--sinkBatchSize=" + options.getSinkBatchSize() + " and --sinkRequestsInFlight="
+          + options.getSinkRequestsInFlight() + ": the batch size must be at least 1, the requests in flight 1 to 16");
     }
     ModelSpec spec = ModelSpecs.of(options);
     ModelFacts facts = checkModel(spec, split);
@@ -396,6 +404,10 @@ public final class IngestConfig implements Serializable {
 
   int sinkBatchSize() {
     return sinkBatchSize;
+  }
+
+  int sinkRequestsInFlight() {
+    return sinkRequestsInFlight;
   }
 
   /** The file sink's earlier state is to be set aside, not kept: a full run, or a new output. */

@@ -120,6 +120,7 @@ public final class IngestPdfs extends PTransform<PCollection<String>, PDone> {
     }
     return WriteToVectorStore.to(config.store(), config.dimension())
         .withMaxBatchRecords(config.sinkBatchSize())
+        .withMaxRequestsInFlight(config.sinkRequestsInFlight())
         .withRetry(config.retry());
   }
 

@@ -310,6 +310,13 @@ public interface PagebeamOptions extends PipelineOptions {
 
   void setSinkBatchSize(int value);
 
+  @Description("Most upsert requests to Chroma or Milvus in flight at once per sink worker, each on a connection of"
+      + " its own (1 to 16). The worker goes on batching while they run, and waits when all are busy.")
+  @Default.Integer(2)
+  int getSinkRequestsInFlight();
+
+  void setSinkRequestsInFlight(int value);
+
   @Description("How long a failing upsert is retried (connection refused or reset, timeouts, 5xx, UNAVAILABLE) "
       + "before its records become dead letters and the run exits 1.")
   @Default.Integer(120)

@@ -6,10 +6,13 @@ import dev.pagebeam.io.SinkCounters;
 import dev.pagebeam.io.SinkFailure;
 import dev.pagebeam.io.TestServers;
 import dev.pagebeam.io.VectorRecord;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.apache.beam.sdk.PipelineResult;
@@ -30,13 +33,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Records a real server refuses cost only themselves: the rest of their batch is written, and the
+ * The upsert step against the real servers: requests in flight, bounded; records a server refuses
+ * cost only themselves: the rest of their batch is written, and the
  * run goes on. What each server refuses: Chroma a NaN in the vector (which {@code CheckDimensionFn}
  * keeps from the sink in a pipeline, so these tests write past it; Milvus Lite stores it), Milvus an
  * id longer than its 64-character primary key.
  */
 @ExtendWith(TestPipelineExtension.class)
-class RefusedRecordsTest {
+class UpsertBatchesTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"chroma", "milvus"})
@@ -45,7 +49,7 @@ class RefusedRecordsTest {
     StoreConnector connector = newCollection(kind, "refused");
     List<VectorRecord> records = records(250, 0);
     records.set(137, poisoned(kind, records.get(137)));
-    PCollection<SinkFailure> failed = upsert(p, records, connector, 100);
+    PCollection<SinkFailure> failed = upsert(p, records, connector, 100, 3);
     PAssert.that(failed).satisfies(all -> {
       assertThat(all).singleElement().satisfies(f -> {
         assertThat(f.recordId()).isEqualTo(records.get(137).id());
@@ -77,7 +81,8 @@ class RefusedRecordsTest {
     }
     records.addAll(records(20, 2));
     records.set(44, poisoned(kind, records.get(44)));
-    PCollection<SinkFailure> failed = upsert(p, records, connector, 10);
+    // one request in flight: the batches are answered in order
+    PCollection<SinkFailure> failed = upsert(p, records, connector, 10, 1);
     PAssert.that(failed).satisfies(all -> {
       List<SinkFailure> list = new ArrayList<>();
       all.forEach(list::add);
@@ -97,6 +102,65 @@ class RefusedRecordsTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3})
+  void atMostTheGivenNumberOfRequestsAreInFlightAndTheyOverlap(int inFlight, TestPipeline p) throws Exception {
+    CountingConnector connector = new CountingConnector(newCollection("chroma", "inflight"));
+    IN_FLIGHT.set(0);
+    MOST_IN_FLIGHT.set(0);
+    PCollection<SinkFailure> failed = upsert(p, records(1200, 3), connector, 50, inFlight);
+    PAssert.that(failed).empty();
+    Map<String, Long> c = counters(p.run());
+    assertThat(c.get(SinkCounters.VECTORS_WRITTEN)).isEqualTo(1200);
+    assertThat(c.get(SinkCounters.UPSERT_REQUESTS)).isEqualTo(24);
+    // 24 requests of 50 records, each some milliseconds of Chroma's indexing: they overlap as far
+    // as allowed, and never further
+    assertThat(MOST_IN_FLIGHT.get()).isEqualTo(inFlight);
+    try (VectorStore store = connector.open()) {
+      assertThat(store.count()).isEqualTo(1200);
+      store.drop();
+    }
+  }
+
+  private static final AtomicInteger IN_FLIGHT = new AtomicInteger();
+  private static final AtomicInteger MOST_IN_FLIGHT = new AtomicInteger();
+
+  /** The real client, with its upserts counted while they run (the DirectRunner shares this JVM). */
+  private static final class CountingConnector implements StoreConnector {
+    private static final long serialVersionUID = 1L;
+    private final StoreConnector real;
+
+    CountingConnector(StoreConnector real) {
+      this.real = real;
+    }
+
+    @Override
+    public VectorStore open() throws java.io.IOException {
+      VectorStore store = real.open();
+      return (VectorStore) Proxy.newProxyInstance(VectorStore.class.getClassLoader(),
+          new Class<?>[] {VectorStore.class}, (proxy, method, args) -> {
+            boolean upsert = method.getName().equals("upsert");
+            if (upsert) {
+              MOST_IN_FLIGHT.accumulateAndGet(IN_FLIGHT.incrementAndGet(), Math::max);
+            }
+            try {
+              return method.invoke(store, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            } finally {
+              if (upsert) {
+                IN_FLIGHT.decrementAndGet();
+              }
+            }
+          });
+    }
+
+    @Override
+    public String describeTarget() {
+      return real.describeTarget();
+    }
+  }
+
   private static StoreConnector newCollection(String kind, String prefix) throws Exception {
     StoreConnector connector = TestServers.connector(kind, TestServers.uniqueCollection(prefix));
     try (VectorStore store = connector.open()) {
@@ -105,13 +169,13 @@ class RefusedRecordsTest {
     return connector;
   }
 
-  /** The records in one bundle, in order, through the upsert step alone. */
+  /** The records in one bundle, in order, through the upsert step alone, up to inFlight requests at once. */
   private static PCollection<SinkFailure> upsert(TestPipeline p, List<VectorRecord> records,
-      StoreConnector connector, int batch) {
+      StoreConnector connector, int batch, int inFlight) {
     return p.apply(Create.of(List.of(records)).withCoder(ListCoder.of(VectorRecord.RecordCoder.of())))
         .apply(Flatten.iterables())
         .apply(ParDo.of(new WriteToVectorStore.UpsertBatchesFn(connector, batch, 4L << 20,
-                new RetryPolicy(2, 100, 2_000)))
+                new RetryPolicy(2, 100, 2_000), inFlight))
             .withOutputTags(WriteToVectorStore.UpsertBatchesFn.FAILED, TupleTagList.empty()))
         .get(WriteToVectorStore.UpsertBatchesFn.FAILED).setCoder(SinkFailure.CODER);
   }
