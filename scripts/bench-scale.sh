@@ -118,6 +118,10 @@ if ((long)); then
 fi
 printf 'docs=%s\nshort=%s\nchanged=%s\ndeleted=%s\nlong=%s\n' "$docs" "$short" "$changed" "$deleted" "$long" \
   > "$runs/meta"
+# where it ran: the checkout and the CPU (int8 kernels differ by instruction set)
+printf 'revision=%q\ncpu=%q\n' "$(git -C "$HOME_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, $(grep -qw avx512f /proc/cpuinfo \
+  && echo AVX-512 || echo 'no AVX-512')" >> "$runs/meta"
 
 else
   runs="$(cd "$report" && pwd)"
@@ -129,6 +133,7 @@ wall() { awk '{printf "%.1f", $2 - $1}' "$runs/$1.time"; }
 # sources of a run's ledger lines with a status, sorted
 ledger_sources() { (grep "\"status\":\"$2\"" "$runs/$1.ledger.jsonl" || true) | grep -o '"source":"[^"]*"' | cut -d'"' -f4 | sort; }
 
+echo "bench-scale: $docs documents into $sink, at ${revision:-unknown} on ${cpu:-an unrecorded CPU}"
 printf '\n%-8s %7s %7s %8s %8s %7s %8s %9s %8s %8s %7s\n' run docs pages vectors wall_s docs/s pages/s first_vec \
   peak_GB live_GB share
 full_wall=$(wall full)
