@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -29,8 +30,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  * Writes vector records to a vector store: CheckDimension, then UpsertBatches (batches bounded by
  * count and by bytes within a bundle, upserted by id with bounded retries). Records whose batch
  * still fails after the retries come out as {@link SinkFailure}s. Once a batch has used up the
- * retries, the worker tries each later batch once only until one succeeds, so that an outage does
- * not cost the whole retry budget again for every batch.
+ * retries, each batch that starts later is tried once only until one succeeds, so that an outage
+ * does not cost the whole retry budget again for every batch (those already in flight beside it
+ * spend theirs in the same time).
  *
  * <p>A batch the server refuses (a bad request, which retrying cannot fix) is split in halves until
  * the refused records stand alone: the rest of the batch is written, and each record the server
@@ -38,7 +40,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  * costs about 2 log2(batch) small requests, not the batch and not the run. Only a dimension
  * mismatch fails the pipeline: it is the collection, not the records, and every batch would fail.
  *
- * <p>Each worker keeps at most {@link #withMaxRequestsInFlight} requests in flight (2 by default).
+ * <p>Each instance of the upsert step (a DirectRunner worker thread, a Flink slot) keeps at most
+ * {@link #withMaxRequestsInFlight} requests in flight (2 by default).
  */
 public final class WriteToVectorStore extends PTransform<PCollection<VectorRecord>, PCollection<SinkFailure>> {
   private final StoreConnector connector;
@@ -76,7 +79,7 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
     return new WriteToVectorStore(connector, dimension, maxBatchRecords, maxBatchBytes, policy, maxInFlight);
   }
 
-  /** Most upsert requests in flight per worker (each DoFn instance), each on a client of its own. */
+  /** Most upsert requests in flight per instance of the upsert step, each on a client of its own. */
   public WriteToVectorStore withMaxRequestsInFlight(int requests) {
     return new WriteToVectorStore(connector, dimension, maxBatchRecords, maxBatchBytes, retry, requests);
   }
@@ -110,10 +113,13 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
    * Cuts batches within a bundle and keeps up to {@code maxInFlight} upsert requests in flight, each
    * on a client of its own (as Flink's {@code AsyncSinkWriter} bounds its in-flight requests): the
    * bundle goes on batching while the server works, a retrying batch waits on its own thread, not
-   * the bundle's, and a full set of requests in flight makes the bundle wait (backpressure). The
-   * bundle ends only when its requests have: a finished bundle's records are written or are
-   * failures. Metrics and outputs are applied on the bundle's thread (Beam's metrics container is
-   * the thread's), failures at the end of the bundle with their own windows.
+   * the bundle's, and a full set of requests in flight makes the bundle wait (backpressure). A
+   * bundle finishes only once its requests have, so a finished bundle's records are written or are
+   * failures; a bundle that fails cancels its requests and waits for them before it throws, so
+   * nothing of it runs on into the next. Metrics and outputs are applied on the bundle's thread
+   * (Beam's metrics container is the thread's), failures at the end of the bundle with their own
+   * windows. The request threads end when idle for 30 s, so a worker whose teardown never comes
+   * does not keep them (nor, on Flink, the job's classloader they were started under).
    */
   static final class UpsertBatchesFn extends DoFn<VectorRecord, SinkFailure> {
     static final TupleTag<SinkFailure> FAILED = new TupleTag<SinkFailure>() {};
@@ -123,18 +129,27 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
     private final long maxBytes;
     private final RetryPolicy retry;
     private final int maxInFlight;
-    /** One client per request in flight: a request takes one and gives it back. */
-    private transient BlockingQueue<VectorStore> stores;
-    private transient ExecutorService requests;
+    /** Every client this instance opened, to be closed at teardown. */
+    private transient List<VectorStore> opened;
+    /** The clients not in use: a request takes one and gives it back. */
+    private transient BlockingQueue<VectorStore> idle;
+    private transient ThreadPoolExecutor requests;
     private transient Deque<Future<Outcome>> inFlight;
     private transient List<SinkFailure> failures;
     private transient List<BoundedWindow> failureWindows;
     private transient List<VectorRecord> batch;
     private transient List<BoundedWindow> windows;
     private transient long batchBytes;
-    /** Set once a batch used up its retries; cleared by the next batch that gets through. */
+    /**
+     * Set once a batch used up its retries; cleared by the next request that gets through. A batch
+     * that starts while it is set is tried once, without retries.
+     */
     private transient volatile String outage;
-    /** Set once the server refused every record of a batch on its own; cleared likewise. */
+    /**
+     * Set once the server refused, one by one, every record of a batch from several documents;
+     * cleared by the next request that gets through. A refused batch that starts while it is set
+     * is not split.
+     */
     private transient volatile String refusal;
 
     UpsertBatchesFn(StoreConnector connector, int maxRecords, long maxBytes, RetryPolicy retry, int maxInFlight) {
@@ -147,21 +162,29 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
 
     @Setup
     public void setup() throws IOException {
-      stores = new ArrayBlockingQueue<>(maxInFlight);
+      opened = new ArrayList<>();
+      idle = new ArrayBlockingQueue<>(maxInFlight);
       for (int i = 0; i < maxInFlight; i++) {
-        stores.add(connector.open());
+        VectorStore store = connector.open();
+        opened.add(store);
+        idle.add(store);
       }
       String name = "pagebeam-sink-" + connector.describeTarget() + "-";
       AtomicInteger threads = new AtomicInteger();
-      requests = Executors.newFixedThreadPool(maxInFlight, task -> {
-        Thread t = new Thread(task, name + threads.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+      requests = new ThreadPoolExecutor(maxInFlight, maxInFlight, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+          task -> {
+            Thread t = new Thread(task, name + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+      requests.allowCoreThreadTimeOut(true);
     }
 
     @StartBundle
     public void startBundle() {
+      if (inFlight != null) {
+        abandon(); // left by a bundle that failed
+      }
       batch = new ArrayList<>();
       windows = new ArrayList<>();
       batchBytes = 0;
@@ -174,7 +197,12 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
     public void process(@Element VectorRecord r, BoundedWindow window) throws InterruptedException {
       long size = approximateBytes(r);
       if (!batch.isEmpty() && (batch.size() >= maxRecords || batchBytes + size > maxBytes)) {
-        submit();
+        try {
+          submit();
+        } catch (RuntimeException | InterruptedException | Error e) {
+          abandon();
+          throw e;
+        }
       }
       batch.add(r);
       windows.add(window);
@@ -183,14 +211,20 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
 
     @FinishBundle
     public void finishBundle(FinishBundleContext context) throws InterruptedException {
-      submit();
-      while (!inFlight.isEmpty()) {
-        apply(inFlight.removeFirst());
+      try {
+        submit();
+        while (!inFlight.isEmpty()) {
+          apply(inFlight.removeFirst());
+        }
+      } catch (RuntimeException | InterruptedException | Error e) {
+        abandon();
+        throw e;
       }
       for (int i = 0; i < failures.size(); i++) {
         BoundedWindow w = failureWindows.get(i);
         context.output(FAILED, failures.get(i), w.maxTimestamp(), w);
       }
+      inFlight = null;
       failures = new ArrayList<>();
       failureWindows = new ArrayList<>();
     }
@@ -208,14 +242,16 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
       while (!inFlight.isEmpty() && (inFlight.size() >= maxInFlight || inFlight.peekFirst().isDone())) {
         apply(inFlight.removeFirst());
       }
+      BlockingQueue<VectorStore> clients = idle;
       inFlight.addLast(requests.submit(() -> {
-        VectorStore store = stores.take();
+        VectorStore store = clients.take();
         try {
-          Outcome outcome = new Outcome();
+          // what this batch and its halves go by, whatever requests beside it find meanwhile
+          Outcome outcome = new Outcome(outage, refusal);
           write(store, records, recordWindows, true, outcome);
           return outcome;
         } finally {
-          stores.add(store);
+          clients.add(store);
         }
       }));
     }
@@ -226,10 +262,12 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
       try {
         outcome = request.get();
       } catch (ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException) {
-          throw (RuntimeException) e.getCause();
+        Throwable cause = e.getCause();
+        if (cause instanceof Error) {
+          throw (Error) cause;
         }
-        throw new IllegalStateException(e.getCause());
+        // a new exception, so that the trace shows the bundle's thread too; the message is the request's
+        throw new IllegalStateException(cause.getMessage(), cause);
       }
       SinkCounters.vectorsWritten.inc(outcome.written);
       SinkCounters.upsertRequests.inc(outcome.requestSizes.size());
@@ -239,12 +277,33 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
       failureWindows.addAll(outcome.failureWindows);
     }
 
+    /**
+     * A failed bundle's requests: cancelled (interrupted, if running), and waited for, up to a
+     * minute, so that none runs on into the next bundle. A request holds a client while it runs, so
+     * every client back in the pool means none runs (a cancelled request that never started took
+     * none).
+     */
+    private void abandon() {
+      for (Future<Outcome> request : inFlight) {
+        request.cancel(true);
+      }
+      inFlight = null;
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+      while (idle.size() < maxInFlight && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+
     /** Upserts records (a whole batch, or a part of a refused one); returns how many were written. */
     private int write(VectorStore store, List<VectorRecord> records, List<BoundedWindow> recordWindows,
         boolean whole, Outcome outcome) {
-      String earlier = outage;
       try {
-        (earlier == null ? retry : retry.once()).run("upserting " + records.size() + " records into "
+        (outcome.earlierOutage == null ? retry : retry.once()).run("upserting " + records.size() + " records into "
             + connector.describeTarget(), () -> {
               store.upsert(records);
               return null;
@@ -262,12 +321,12 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
               + " or write to a new collection.", e);
         }
         if (e.isTransient()) {
-          deadLetter(records, recordWindows, e, earlier, outcome);
+          deadLetter(records, recordWindows, e, outcome);
           return 0;
         }
         return refused(store, records, recordWindows, whole, e, outcome);
       } catch (IOException e) {
-        deadLetter(records, recordWindows, e, earlier, outcome);
+        deadLetter(records, recordWindows, e, outcome);
         return 0;
       }
     }
@@ -276,13 +335,13 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
      * A batch the server refused: its halves are written on their own, down to single records, so
      * that only the records the server refuses by themselves become sink failures. When every
      * record of a batch from two or more documents was refused one by one, the refusal is the
-     * collection's, not the records' (a schema changed under the run): until a batch gets through,
-     * later refused batches of this worker are not split again, which would cost about twice as many
-     * requests as records for the rest of the run.
+     * collection's, not the records' (a schema changed under the run): until a request gets
+     * through, refused batches that start later are not split again, which would cost about twice
+     * as many requests as records for the rest of the run.
      */
     private int refused(VectorStore store, List<VectorRecord> records, List<BoundedWindow> recordWindows,
         boolean whole, StoreException e, Outcome outcome) {
-      String earlier = refusal;
+      String earlier = outcome.earlierRefusal;
       if (records.size() == 1 || earlier != null) {
         outcome.fail(records, recordWindows, (records.size() == 1 ? "the server refused this record: "
             + e.getMessage() : "the server refused this batch of " + records.size() + " records, not split into"
@@ -301,9 +360,10 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
       return written;
     }
 
-    /** Records a transient failure used up the retries on; earlier: the outage seen before trying. */
+    /** Records a transient failure used up the retries on (or the one try, during an outage). */
     private void deadLetter(List<VectorRecord> records, List<BoundedWindow> recordWindows, IOException e,
-        String earlier, Outcome outcome) {
+        Outcome outcome) {
+      String earlier = outcome.earlierOutage;
       outcome.fail(records, recordWindows, (earlier == null ? e.getMessage()
           : "tried once, without retries, since an earlier batch used up its retries (" + earlier + "): "
               + e.getMessage())
@@ -314,24 +374,33 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
     }
 
     @Teardown
-    public void teardown() {
+    public void teardown() throws InterruptedException {
       if (requests != null) {
         requests.shutdownNow();
+        // the requests end at their next call or retry wait; their clients are closed after them
+        requests.awaitTermination(30, TimeUnit.SECONDS);
         requests = null;
       }
-      if (stores != null) {
-        stores.forEach(VectorStore::close);
-        stores = null;
+      if (opened != null) {
+        opened.forEach(VectorStore::close);
+        opened = null;
       }
     }
   }
 
-  /** What one batch's request (and the requests a refusal split it into) did. */
+  /** What one batch's request (and the requests a refusal split it into) saw when it started, and did. */
   private static final class Outcome {
+    final String earlierOutage;
+    final String earlierRefusal;
     long written;
     final List<Integer> requestSizes = new ArrayList<>();
     final List<SinkFailure> failures = new ArrayList<>();
     final List<BoundedWindow> failureWindows = new ArrayList<>();
+
+    Outcome(String earlierOutage, String earlierRefusal) {
+      this.earlierOutage = earlierOutage;
+      this.earlierRefusal = earlierRefusal;
+    }
 
     void fail(List<VectorRecord> records, List<BoundedWindow> recordWindows, String reason) {
       for (int i = 0; i < records.size(); i++) {

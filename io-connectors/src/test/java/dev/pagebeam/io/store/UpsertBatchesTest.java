@@ -1,6 +1,7 @@
 package dev.pagebeam.io.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pagebeam.io.SinkCounters;
 import dev.pagebeam.io.SinkFailure;
@@ -122,6 +123,36 @@ class UpsertBatchesTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void aFailedBundleLeavesNoRequestRunning(TestPipeline p) throws Exception {
+    CountingConnector connector = new CountingConnector(newCollection("chroma", "abandon"));
+    try (VectorStore store = connector.open()) {
+      store.upsert(records(1, 6)); // Chroma learns a collection's dimension from its first record
+    }
+    IN_FLIGHT.set(0);
+    MOST_IN_FLIGHT.set(0);
+    SLOW.set(true);
+    // the first batch has 6 dimensions where the collection holds 8: a dimension mismatch fails the
+    // bundle at once, while the second batch's request is still at the (slow) server
+    List<VectorRecord> records = new ArrayList<>();
+    for (VectorRecord r : records(20, 4)) {
+      records.add(new VectorRecord(r.id(), r.documentId(), r.type(), r.source(), r.page(), r.text(), r.ref(),
+          r.contentHash(), r.modelId(), java.util.Arrays.copyOf(r.vector(), 6)));
+    }
+    records.addAll(records(20, 5));
+    upsert(p, records, connector, 20, 2);
+    try {
+      assertThatThrownBy(p::run).hasMessageContaining("refused the records").hasMessageContaining("dimension");
+      assertThat(IN_FLIGHT.get()).as("requests still running when the run has failed").isZero();
+    } finally {
+      SLOW.set(false);
+    }
+    try (VectorStore store = connector.open()) {
+      store.drop();
+    }
+  }
+
+  private static final java.util.concurrent.atomic.AtomicBoolean SLOW = new java.util.concurrent.atomic.AtomicBoolean();
   private static final AtomicInteger IN_FLIGHT = new AtomicInteger();
   private static final AtomicInteger MOST_IN_FLIGHT = new AtomicInteger();
 
@@ -144,6 +175,13 @@ class UpsertBatchesTest {
               MOST_IN_FLIGHT.accumulateAndGet(IN_FLIGHT.incrementAndGet(), Math::max);
             }
             try {
+              if (upsert) {
+                Thread.sleep(20); // a slower server: the overlap does not hang on a busy machine's timing
+                if (SLOW.get() && ((List<?>) args[0]).size() == 20 && ((VectorRecord) ((List<?>) args[0]).get(0))
+                    .dimension() == 8) {
+                  Thread.sleep(30_000); // a request the server takes long to answer
+                }
+              }
               return method.invoke(store, args);
             } catch (InvocationTargetException e) {
               throw e.getCause();

@@ -310,8 +310,9 @@ public interface PagebeamOptions extends PipelineOptions {
 
   void setSinkBatchSize(int value);
 
-  @Description("Most upsert requests to Chroma or Milvus in flight at once per sink worker, each on a connection of"
-      + " its own (1 to 16). The worker goes on batching while they run, and waits when all are busy.")
+  @Description("Most upsert requests to Chroma or Milvus in flight at once per sink instance (a DirectRunner worker"
+      + " thread, a Flink slot), each on a connection of its own (1 to 16). It goes on batching while they run, and"
+      + " waits when all are busy.")
   @Default.Integer(2)
   int getSinkRequestsInFlight();
 
