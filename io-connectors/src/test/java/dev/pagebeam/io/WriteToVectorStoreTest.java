@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The sink transform on the DirectRunner against the real servers. */
 @ExtendWith(TestPipelineExtension.class)
-class WriteToVectorStoreTest {
+public class WriteToVectorStoreTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"chroma", "milvus"})
@@ -167,7 +167,8 @@ class WriteToVectorStoreTest {
     }
   }
 
-  static Map<String, Long> counters(PipelineResult result) {
+  /** The sink's counters of a run, once it has finished (also used by the store package's tests). */
+  public static Map<String, Long> counters(PipelineResult result) {
     result.waitUntilFinish();
     Iterable<MetricResult<Long>> counters = result.metrics().queryMetrics(MetricsFilter.builder()
         .addNameFilter(MetricNameFilter.inNamespace(SinkCounters.NAMESPACE)).build()).getCounters();

@@ -135,8 +135,8 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
     private transient BlockingQueue<VectorStore> idle;
     private transient ThreadPoolExecutor requests;
     private transient Deque<Future<Outcome>> inFlight;
-    private transient List<SinkFailure> failures;
-    private transient List<BoundedWindow> failureWindows;
+    /** The bundle's finished requests, whose failures are output when the bundle finishes. */
+    private transient List<Outcome> done;
     private transient List<VectorRecord> batch;
     private transient List<BoundedWindow> windows;
     private transient long batchBytes;
@@ -189,8 +189,7 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
       windows = new ArrayList<>();
       batchBytes = 0;
       inFlight = new ArrayDeque<>();
-      failures = new ArrayList<>();
-      failureWindows = new ArrayList<>();
+      done = new ArrayList<>();
     }
 
     @ProcessElement
@@ -220,13 +219,14 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
         abandon();
         throw e;
       }
-      for (int i = 0; i < failures.size(); i++) {
-        BoundedWindow w = failureWindows.get(i);
-        context.output(FAILED, failures.get(i), w.maxTimestamp(), w);
+      for (Outcome outcome : done) {
+        for (int i = 0; i < outcome.failures.size(); i++) {
+          BoundedWindow w = outcome.failureWindows.get(i);
+          context.output(FAILED, outcome.failures.get(i), w.maxTimestamp(), w);
+        }
       }
       inFlight = null;
-      failures = new ArrayList<>();
-      failureWindows = new ArrayList<>();
+      done = null;
     }
 
     /** Hands the batch to a request of its own, once fewer than maxInFlight are under way. */
@@ -269,12 +269,13 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
         // a new exception, so that the trace shows the bundle's thread too; the message is the request's
         throw new IllegalStateException(cause.getMessage(), cause);
       }
-      SinkCounters.vectorsWritten.inc(outcome.written);
       SinkCounters.upsertRequests.inc(outcome.requestSizes.size());
-      outcome.requestSizes.forEach(SinkCounters.upsertBatch::update);
+      for (int size : outcome.requestSizes) {
+        SinkCounters.vectorsWritten.inc(size);
+        SinkCounters.upsertBatch.update(size);
+      }
       SinkCounters.sinkFailures.inc(outcome.failures.size());
-      failures.addAll(outcome.failures);
-      failureWindows.addAll(outcome.failureWindows);
+      done.add(outcome);
     }
 
     /**
@@ -310,7 +311,6 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
             });
         outage = null;
         refusal = null;
-        outcome.written += records.size();
         outcome.requestSizes.add(records.size());
         return records.size();
       } catch (StoreException e) {
@@ -392,7 +392,7 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
   private static final class Outcome {
     final String earlierOutage;
     final String earlierRefusal;
-    long written;
+    /** The size of each request that got through. */
     final List<Integer> requestSizes = new ArrayList<>();
     final List<SinkFailure> failures = new ArrayList<>();
     final List<BoundedWindow> failureWindows = new ArrayList<>();

@@ -7,6 +7,7 @@ import dev.pagebeam.io.SinkCounters;
 import dev.pagebeam.io.SinkFailure;
 import dev.pagebeam.io.TestServers;
 import dev.pagebeam.io.VectorRecord;
+import dev.pagebeam.io.WriteToVectorStoreTest;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -14,13 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
-import java.util.stream.StreamSupport;
-import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestPipelineExtension;
@@ -58,7 +53,7 @@ class UpsertBatchesTest {
       });
       return null;
     });
-    Map<String, Long> c = counters(p.run());
+    Map<String, Long> c = WriteToVectorStoreTest.counters(p.run());
     assertThat(c.get(SinkCounters.VECTORS_WRITTEN)).isEqualTo(249);
     assertThat(c.get(SinkCounters.SINK_FAILURES)).isEqualTo(1);
     // two whole batches, and the refused one in halves down to the record: about 2 log2(100)
@@ -95,7 +90,7 @@ class UpsertBatchesTest {
       assertThat(list.stream().filter(f -> f.reason().contains("not split into single records"))).hasSize(20);
       return null;
     });
-    Map<String, Long> c = counters(p.run());
+    Map<String, Long> c = WriteToVectorStoreTest.counters(p.run());
     assertThat(c.get(SinkCounters.VECTORS_WRITTEN)).isEqualTo(19);
     try (VectorStore store = connector.open()) {
       assertThat(store.count()).isEqualTo(19);
@@ -111,7 +106,7 @@ class UpsertBatchesTest {
     MOST_IN_FLIGHT.set(0);
     PCollection<SinkFailure> failed = upsert(p, records(1200, 3), connector, 50, inFlight);
     PAssert.that(failed).empty();
-    Map<String, Long> c = counters(p.run());
+    Map<String, Long> c = WriteToVectorStoreTest.counters(p.run());
     assertThat(c.get(SinkCounters.VECTORS_WRITTEN)).isEqualTo(1200);
     assertThat(c.get(SinkCounters.UPSERT_REQUESTS)).isEqualTo(24);
     // 24 requests of 50 records, each some milliseconds of Chroma's indexing: they overlap as far
@@ -243,13 +238,5 @@ class UpsertBatchesTest {
     String id = kind.equals("milvus") ? r.id() + "-" + "x".repeat(64) : r.id();
     return new VectorRecord(id, r.documentId(), r.type(), r.source(), r.page(), r.text(), r.ref(),
         r.contentHash(), r.modelId(), v);
-  }
-
-  private static Map<String, Long> counters(PipelineResult result) {
-    result.waitUntilFinish();
-    Iterable<MetricResult<Long>> counters = result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.inNamespace(SinkCounters.NAMESPACE)).build()).getCounters();
-    return StreamSupport.stream(counters.spliterator(), false)
-        .collect(Collectors.toMap(m -> m.getName().getName(), MetricResult::getCommitted, Long::sum));
   }
 }
