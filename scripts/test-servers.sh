@@ -27,11 +27,16 @@ install_chroma() {
 }
 
 install_milvus() {
-  if [[ ! -x "$TOOLS/milvus-lite/bin/milvus-lite" ]]; then
-    echo "test-servers: installing Milvus Lite (PyPI) into tools/milvus-lite" >&2
-    python3 -m venv "$TOOLS/milvus-lite"
-    "$TOOLS/milvus-lite/bin/pip" install -q --disable-pip-version-check \
-        -r "$HOME_DIR/scripts/servers/milvus/requirements.txt" >&2
+  local requirements="$HOME_DIR/scripts/servers/milvus/requirements.txt"
+  local stamp="$TOOLS/milvus-lite/.requirements.sha256"
+  local want
+  want="$(sha256sum "$requirements" | cut -d' ' -f1)"
+  # a venv made from an older requirements file is brought up to date
+  if [[ ! -x "$TOOLS/milvus-lite/bin/milvus-lite" || "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
+    echo "test-servers: installing Milvus Lite and pymilvus's bulk writer (PyPI) into tools/milvus-lite" >&2
+    [[ -x "$TOOLS/milvus-lite/bin/python" ]] || python3 -m venv "$TOOLS/milvus-lite"
+    "$TOOLS/milvus-lite/bin/pip" install -q --disable-pip-version-check -r "$requirements" >&2
+    echo "$want" > "$stamp"
   fi
 }
 

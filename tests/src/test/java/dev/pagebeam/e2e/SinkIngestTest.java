@@ -12,6 +12,7 @@ import dev.pagebeam.transforms.model.EmbeddingModel;
 import dev.pagebeam.transforms.model.ModelLocation;
 import dev.pagebeam.transforms.model.ModelSpec;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -148,6 +150,49 @@ class SinkIngestTest {
     return java.util.Arrays.stream(text.replace('\n', ' ').split("(?<=[.!?])\\s+"))
         .map(String::trim).filter(s -> s.split("\\s+").length >= 8 && s.length() < 300)
         .max(Comparator.comparingInt(String::length)).orElse(null);
+  }
+
+  @Test
+  void aFirstLoadIntoMilvusAsBulkFilesWritesEveryVectorToFilesAndNoneToTheServer() throws Exception {
+    String collection = TestServers.uniqueCollection("bulk");
+    String address = TestServers.address("MILVUS");
+    String sink = sink("milvus", address, collection);
+    Path bulk = out.resolve("bulk");
+    IngestRun chroma = IngestRun.ingest(out.resolve("c"), "--sink=" + sink("chroma", TestServers.address("CHROMA"),
+        collection), "--milvusBulk=" + bulk);
+    assertThat(chroma.exitCode).isEqualTo(2);
+    assertThat(chroma.stderr).contains("--milvusBulk").contains("needs a milvus:// sink");
+
+    IngestRun run = IngestRun.ingest(out.resolve("run"), "--input=" + input(), "--sink=" + sink,
+        "--milvusBulk=" + bulk, "--writeImages=false");
+    assertThat(run.exitCode).as(run.stderr).isZero();
+    long written = run.count("vectors_written");
+    long imagesWithText = run.count("embedded_images") - run.count("images_without_text");
+    assertThat(written).isEqualTo(run.count("text_chunks") + imagesWithText).isGreaterThan(100);
+    assertThat(run.count("upsert_requests")).isZero();
+    assertThat(count(TestServers.connector("milvus", collection))).as("nothing upserted").isZero();
+    List<Path> files;
+    try (java.util.stream.Stream<Path> list = Files.list(bulk)) {
+      files = list.filter(f -> f.getFileName().toString().matches("vectors-\\d{5}-of-\\d{5}\\.parquet")).toList();
+    }
+    assertThat(files).isNotEmpty();
+    assertThat(run.stdout).contains("the vectors are in " + files.size() + " bulk files").contains("milvus-import");
+
+    // a second run would make a second copy of every row: refused before anything is read
+    IngestRun again = IngestRun.ingest(out.resolve("again"), "--input=" + input(), "--sink=" + sink,
+        "--milvusBulk=" + bulk);
+    assertThat(again.exitCode).isEqualTo(2);
+    assertThat(again.stderr).contains("already holds " + files.size() + " bulk files");
+    assertThat(out.resolve("again").resolve("ledger")).doesNotExist();
+
+    // Milvus Lite cannot import: said plainly
+    IngestRun imported = IngestRun.command(out, "milvus-import", "--sink=" + sink,
+        "--files=" + files.get(0).getFileName());
+    assertThat(imported.exitCode).isEqualTo(1);
+    assertThat(imported.stderr).contains("does not implement import");
+    try (VectorStore store = TestServers.connector("milvus", collection).open()) {
+      store.drop();
+    }
   }
 
   @ParameterizedTest

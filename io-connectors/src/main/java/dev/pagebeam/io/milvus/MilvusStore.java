@@ -57,9 +57,9 @@ final class MilvusStore implements VectorStore, CollectionVersions {
   static final String DESCRIPTION_PREFIX = "pagebeam model=";
   /** The model is recorded as a collection property (Milvus Lite keeps no description) and in the description. */
   static final String MODEL_PROPERTY = "pagebeam.model";
-  private static final int PREVIEW = 1024;
-  private static final int TEXT = 65_535;
-  private static final int PATH = 4096;
+  private static final int PREVIEW = MilvusFields.PREVIEW;
+  private static final int TEXT = MilvusFields.TEXT;
+  private static final int PATH = MilvusFields.PATH;
   /** Sources per delete request: at most 100 x 4 KB of filter expression. */
   private static final int DELETE_SOURCES = 100;
 
@@ -250,6 +250,48 @@ final class MilvusStore implements VectorStore, CollectionVersions {
     return d;
   }
 
+  /**
+   * The fields a bulk-import file must hold for this collection, in the collection's order: every
+   * field but the BM25 function's output. A collection with a field pagebeam does not fill, or of
+   * another type, is refused: its import would fail on the server after the whole run.
+   */
+  List<String> importFields() throws IOException {
+    CollectionState state = describe();
+    if (!state.exists() || state.incompatibility() != null) {
+      throw StoreException.fatal(describeTarget() + " is not a collection pagebeam can load bulk files into: "
+          + (state.exists() ? state.incompatibility() : "it does not exist"), null);
+    }
+    List<String> fields = new ArrayList<>();
+    try {
+      DescribeCollectionResp d = client().describeCollection(
+          DescribeCollectionReq.builder().collectionName(target.collection()).build());
+      for (CreateCollectionReq.FieldSchema f : d.getCollectionSchema().getFieldSchemaList()) {
+        if (f.getName().equals(SPARSE)) {
+          continue;
+        }
+        DataType expected;
+        switch (MilvusFields.kind(f.getName())) {
+          case FLOAT_VECTOR:
+            expected = DataType.FloatVector;
+            break;
+          case INT64:
+            expected = DataType.Int64;
+            break;
+          default:
+            expected = DataType.VarChar;
+        }
+        if (!MilvusFields.fills(f.getName()) || f.getDataType() != expected) {
+          throw StoreException.fatal(describeTarget() + " has a field '" + f.getName() + "' (" + f.getDataType()
+              + ") that pagebeam does not fill: bulk files for it would fail to import", null);
+        }
+        fields.add(f.getName());
+      }
+    } catch (RuntimeException e) {
+      throw classify("describing the collection", e);
+    }
+    return fields;
+  }
+
   /** Which of {@link #OPTIONAL_FIELDS} the collection has (one describe per store). */
   private List<String> optionalFields() throws StoreException {
     if (optionalFields == null) {
@@ -272,33 +314,24 @@ final class MilvusStore implements VectorStore, CollectionVersions {
 
   @Override
   public void upsert(List<VectorRecord> records) throws IOException {
-    List<String> optional = optionalFields();
+    List<String> fields = MilvusFields.written(optionalFields());
     List<JsonObject> rows = new ArrayList<>(records.size());
     for (VectorRecord r : records) {
       JsonObject row = new JsonObject();
-      row.addProperty(ID, r.id());
-      JsonArray v = new JsonArray(r.dimension());
-      for (float f : r.vector()) {
-        v.add(f);
-      }
-      row.add(VECTOR, v);
-      row.addProperty("document_id", r.documentId());
-      row.addProperty("content_hash", r.contentHash());
-      row.addProperty("type", r.type());
-      row.addProperty("model", r.modelId());
-      row.addProperty("source", clip(r.source(), PATH));
-      row.addProperty("ref", clip(r.ref(), PATH));
-      row.addProperty("page", r.page());
-      row.addProperty("preview", clip(r.preview(200), PREVIEW));
-      row.addProperty("text", r.text() == null ? "" : clip(r.text(), TEXT));
-      if (optional.contains("thumbnail")) {
-        row.addProperty("thumbnail", r.thumbnail() == null ? "" : clip(r.thumbnail(), PATH));
-      }
-      if (optional.contains("text_source")) {
-        row.addProperty("text_source", r.textSource() == null ? "" : r.textSource());
-      }
-      if (optional.contains(LEXICAL)) {
-        row.addProperty(LEXICAL, clip(Bm25Index.terms(r.text()), TEXT));
+      for (String field : fields) {
+        Object value = MilvusFields.value(field, r);
+        if (value instanceof float[]) {
+          float[] vector = (float[]) value;
+          JsonArray v = new JsonArray(vector.length);
+          for (float f : vector) {
+            v.add(f);
+          }
+          row.add(field, v);
+        } else if (value instanceof Long) {
+          row.addProperty(field, (Long) value);
+        } else {
+          row.addProperty(field, (String) value);
+        }
       }
       rows.add(row);
     }
@@ -307,26 +340,6 @@ final class MilvusStore implements VectorStore, CollectionVersions {
     } catch (RuntimeException e) {
       throw classify("upserting " + records.size() + " records", e);
     }
-  }
-
-  /** Milvus counts VARCHAR length in bytes; stay under the limit whatever the characters. */
-  /** At most {@code maxBytes} UTF-8 bytes of s (Milvus's VarChar limit), cut between code points. */
-  static String clip(String s, int maxBytes) {
-    if (s.length() * 3L <= maxBytes) {
-      return s;
-    }
-    int bytes = 0;
-    int i = 0;
-    while (i < s.length()) {
-      int cp = s.codePointAt(i);
-      int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-      if (bytes + size > maxBytes) {
-        break;
-      }
-      bytes += size;
-      i += Character.charCount(cp);
-    }
-    return s.substring(0, i);
   }
 
   /**
@@ -458,7 +471,7 @@ final class MilvusStore implements VectorStore, CollectionVersions {
           v.add(0f);
           v.add(0f);
           row.add(VECTOR, v);
-          row.addProperty("source", clip(e.source(), PATH));
+          row.addProperty("source", MilvusFields.clip(e.source(), PATH));
           row.addProperty("document_id", e.documentId());
           row.addProperty("settings", e.settings());
           row.addProperty("vectors", e.vectors());
@@ -529,7 +542,7 @@ final class MilvusStore implements VectorStore, CollectionVersions {
    * backslash, a quote and the line breaks a Linux path may hold are escaped.
    */
   private static String quoted(String source) {
-    return "\"" + clip(source, PATH).replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")
+    return "\"" + MilvusFields.clip(source, PATH).replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")
         .replace("\r", "\\r") + "\"";
   }
 

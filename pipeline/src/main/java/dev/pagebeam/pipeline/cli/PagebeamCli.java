@@ -6,6 +6,7 @@ import dev.pagebeam.pipeline.ingest.IngestJob;
 import dev.pagebeam.pipeline.incremental.RunLock;
 import dev.pagebeam.pipeline.runner.RunnerSetup;
 import dev.pagebeam.pipeline.sink.Sinks;
+import dev.pagebeam.pipeline.options.MilvusImportOptions;
 import dev.pagebeam.pipeline.options.ReindexOptions;
 import dev.pagebeam.pipeline.options.EvalOptions;
 import dev.pagebeam.pipeline.options.QueryOptions;
@@ -64,6 +65,8 @@ public final class PagebeamCli {
         return search("query", QueryOptions.class, QueryCommand::run, rest, out, err);
       case "serve":
         return search("serve", ServeOptions.class, ServeCommand::run, rest, out, err);
+      case "milvus-import":
+        return milvusImport(rest, out, err);
       case "options-table":
         out.print(optionsTable());
         return OK;
@@ -109,6 +112,9 @@ public final class PagebeamCli {
     try {
       Summary summary = job.run();
       out.println(summary.line());
+      if (!options.getMilvusBulk().isEmpty()) {
+        out.println(MilvusImportCommand.afterIngest(options));
+      }
       long failed = summary.get(dev.pagebeam.io.SinkCounters.SINK_FAILURES);
       if (failed > 0) {
         err.println("pagebeam ingest: " + failed + " vectors could not be written to " + summary.value("sink")
@@ -143,6 +149,23 @@ public final class PagebeamCli {
     } catch (IOException e) {
       err.println("pagebeam reindex: cannot take the run lock in --lockDir=" + options.getLockDir() + ": " + e);
       return USAGE;
+    }
+  }
+
+  private static int milvusImport(String[] args, PrintStream out, PrintStream err) {
+    MilvusImportOptions options;
+    try {
+      options = parse(args, MilvusImportOptions.class);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      err.println("pagebeam milvus-import: " + e.getMessage());
+      return USAGE;
+    }
+    try {
+      return MilvusImportCommand.run(options, out, err);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("pagebeam milvus-import: interrupted; the import tasks go on on the server");
+      return FAILED;
     }
   }
 
@@ -238,6 +261,9 @@ public final class PagebeamCli {
     b.append("                --mode=all prints every search mode side by side\n");
     b.append("  inspect-model print a model's family, dimension, max tokens, pooling, graph inputs and outputs,\n");
     b.append("                and the device it would run on (--model, --device)\n");
+    b.append("  milvus-import load the Parquet files of an ingest --milvusBulk run into --sink (a Milvus\n");
+    b.append("                server, not Milvus Lite) with Milvus's import: --files are their paths in the\n");
+    b.append("                server's bucket\n");
     b.append("  bench-split   benchmark: the split stage on the DirectRunner vs a bare 2-thread loop\n");
     b.append("  bench-encode  benchmark: the encode stage vs a bare ONNX Runtime loop vs LangChain4j\n");
     b.append("  bench-sink    benchmark: the Chroma and Milvus sinks vs a bare loop of upserts\n");
@@ -259,6 +285,8 @@ public final class PagebeamCli {
     appendOptions(b, "\nOptions (eval; it also takes --sink, --model, --k and the options query takes):\n",
         EvalOptions.class);
     appendOptions(b, "\nOptions (reindex; it also takes every ingest option):\n", ReindexOptions.class);
+    appendOptions(b, "\nOptions (milvus-import; it also takes --sink and the Milvus options):\n",
+        MilvusImportOptions.class);
     b.append("\nBeam options such as --runner and --targetParallelism are accepted too.\n");
     b.append("Exit codes: 0 the run completed (some files may be dead letters), 1 the run failed,\n");
     b.append("2 the command line or configuration is wrong (nothing was read), 3 another run holds the\n");
@@ -328,8 +356,9 @@ public final class PagebeamCli {
       "ocr", "ocrLanguages", "ocrDataDir", "ocrDpi", "ocrUpscaleBelow", "ocrSecondsPerImage",
       "encode", "device", "cpuThreads", "cudaMemoryLimitMb", "textBatchSize", "imageBatchSize", "maxBatchTokens",
       "encoderShards", "encoderBatching", "maxBufferingSeconds", "workers", "recreate", "full", "prune", "lockDir", "sink", "chromaTenant", "chromaDatabase", "milvusDatabase",
-      "milvusToken", "milvusTokenFile", "milvusTls", "sinkBatchSize", "sinkRequestsInFlight", "sinkRetrySeconds", "writeElements", "writeImages",
-      "text", "image", "mode", "k", "fusion", "hybridWeight", "fusionDepth", "queries", "json", "keep", "validate");
+      "milvusToken", "milvusTokenFile", "milvusTls", "milvusBulk", "sinkBatchSize", "sinkRequestsInFlight", "sinkRetrySeconds", "writeElements", "writeImages",
+      "text", "image", "mode", "k", "fusion", "hybridWeight", "fusionDepth", "queries", "json", "keep", "validate", "files",
+      "importTimeoutSeconds");
 
   private static String defaultOf(Method m) {
     if (m.getAnnotation(Default.String.class) != null) {

@@ -1,6 +1,8 @@
 package dev.pagebeam.pipeline.ingest;
 
 import dev.pagebeam.io.SinkTarget;
+import dev.pagebeam.io.milvus.MilvusBulkFiles;
+import dev.pagebeam.io.milvus.MilvusConnector;
 import dev.pagebeam.io.store.RetryPolicy;
 import dev.pagebeam.io.store.StoreConnector;
 import dev.pagebeam.pipeline.incremental.DiffAgainstManifest;
@@ -82,6 +84,8 @@ public final class IngestConfig implements Serializable {
   private final RetryPolicy retry;
   private final int sinkBatchSize;
   private final int sinkRequestsInFlight;
+  /** The Milvus bulk-import files' write, in place of upserts; null without --milvusBulk. */
+  private final MilvusBulkFiles bulk;
   private final boolean full;
   private final boolean prune;
   /** The sink guard created the collection in this run: nothing to skip or replace. */
@@ -92,7 +96,7 @@ public final class IngestConfig implements Serializable {
   private final long previousEntries;
 
   private IngestConfig(PagebeamOptions o, List<String> patterns, long fileCount, SplitSettings split, ModelFacts model,
-      EncodeSettings encode, boolean newCollection, boolean previousFileRun) {
+      EncodeSettings encode, boolean newCollection, boolean previousFileRun, MilvusBulkFiles bulk) {
     this.output = o.getOutput();
     this.patterns = List.copyOf(patterns);
     this.fileCount = fileCount;
@@ -107,9 +111,11 @@ public final class IngestConfig implements Serializable {
     this.retry = Sinks.retry(o);
     this.sinkBatchSize = o.getSinkBatchSize();
     this.sinkRequestsInFlight = o.getSinkRequestsInFlight();
-    this.full = o.getFull();
+    this.bulk = bulk;
+    // bulk files load an empty collection: every document is split, nothing is deleted first
+    this.full = o.getFull() || bulk != null;
     this.prune = o.getPrune();
-    this.newCollection = newCollection;
+    this.newCollection = newCollection || bulk != null;
     this.previousFileRun = previousFileRun;
     this.previousEntries = 0;
   }
@@ -129,6 +135,7 @@ public final class IngestConfig implements Serializable {
     this.retry = c.retry;
     this.sinkBatchSize = c.sinkBatchSize;
     this.sinkRequestsInFlight = c.sinkRequestsInFlight;
+    this.bulk = c.bulk;
     this.full = c.full;
     this.prune = c.prune;
     this.newCollection = c.newCollection;
@@ -143,7 +150,7 @@ public final class IngestConfig implements Serializable {
     List<String> patterns = inputPatterns(options.getInput());
     long files = countMatches(patterns);
     if (!options.getEncode()) {
-      return new IngestConfig(options, patterns, files, split, null, null, false, false);
+      return new IngestConfig(options, patterns, files, split, null, null, false, false, null);
     }
     if (RunnerSetup.kind(options) == RunnerSetup.Kind.FLINK_CLUSTER && Sinks.milvusToken(options).isThisJvmOnly()) {
       throw new IllegalArgumentException("--milvusToken cannot reach a cluster's TaskManagers without being put in"
@@ -159,9 +166,20 @@ public final class IngestConfig implements Serializable {
     ModelFacts facts = checkModel(spec, split);
     EncodeSettings encode = encodeSettings(options, spec, facts.cuda);
     SinkTarget target = Sinks.target(options);
+    if (!options.getMilvusBulk().isEmpty() && target.kind() != SinkTarget.Kind.MILVUS) {
+      throw new IllegalArgumentException("--milvusBulk writes files for Milvus's bulk import: it needs a milvus://"
+          + " sink, not " + target);
+    }
     String guard = Sinks.prepare(target, options, facts.id, facts.dimension);
     LOG.info("sink {}: {} ({} dimensions, model {})", target, guard, facts.dimension, facts.id);
-    return new IngestConfig(options, patterns, files, split, facts, encode, !guard.equals("checked"), false);
+    MilvusBulkFiles bulk = null;
+    if (!options.getMilvusBulk().isEmpty()) {
+      bulk = MilvusBulkFiles.prepare((MilvusConnector) Sinks.connector(target, options), options.getMilvusBulk(),
+          facts.dimension);
+      LOG.info("vectors go to Milvus bulk-import files in {} (fields {}), not to upserts", options.getMilvusBulk(),
+          bulk.fields());
+    }
+    return new IngestConfig(options, patterns, files, split, facts, encode, !guard.equals("checked"), false, bulk);
   }
 
   /**
@@ -408,6 +426,11 @@ public final class IngestConfig implements Serializable {
 
   int sinkRequestsInFlight() {
     return sinkRequestsInFlight;
+  }
+
+  /** The Milvus bulk-import files' write, or null when the vectors are upserted. */
+  MilvusBulkFiles bulk() {
+    return bulk;
   }
 
   /** The file sink's earlier state is to be set aside, not kept: a full run, or a new output. */

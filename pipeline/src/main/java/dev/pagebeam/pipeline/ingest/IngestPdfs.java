@@ -109,14 +109,17 @@ public final class IngestPdfs extends PTransform<PCollection<String>, PDone> {
   }
 
   /**
-   * The sink's write: a database sink's batched upserts, or the file sink's shards, which also take
-   * the lines the diff carried over from the previous run.
+   * The sink's write: a database sink's batched upserts, Milvus bulk-import files, or the file
+   * sink's shards, which also take the lines the diff carried over from the previous run.
    */
   private PTransform<PCollection<VectorRecord>, PCollection<SinkFailure>> writeVectors(PCollectionTuple diffed) {
     SinkTarget target = config.sink();
     if (target.kind() == SinkTarget.Kind.FILE) {
       return FileVectorSink.write(target.directory(), config.dimension())
           .withCarried(diffed.get(DiffAgainstManifest.CARRIED));
+    }
+    if (config.bulk() != null) {
+      return config.bulk();
     }
     return WriteToVectorStore.to(config.store(), config.dimension())
         .withMaxBatchRecords(config.sinkBatchSize())

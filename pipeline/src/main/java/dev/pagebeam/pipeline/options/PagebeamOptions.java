@@ -304,6 +304,14 @@ public interface PagebeamOptions extends PipelineOptions {
 
   void setMilvusTls(boolean value);
 
+  @Description("For the first load of a large corpus into an empty Milvus collection: write the vectors into this"
+      + " directory as Parquet files for Milvus's bulk import, instead of upserting them. The collection is created"
+      + " and checked as for upserts and every document is split; import the files afterwards (docs/sinks.md).")
+  @Default.String("")
+  String getMilvusBulk();
+
+  void setMilvusBulk(String value);
+
   @Description("Most records per upsert request to Chroma or Milvus (also bounded to 4 MB).")
   @Default.Integer(500)
   int getSinkBatchSize();

@@ -1,6 +1,7 @@
 package dev.pagebeam.pipeline.cli;
 
 import dev.pagebeam.pipeline.sink.Sinks;
+import dev.pagebeam.pipeline.options.MilvusImportOptions;
 import dev.pagebeam.pipeline.options.ReindexOptions;
 import dev.pagebeam.pipeline.options.EvalOptions;
 import dev.pagebeam.pipeline.options.QueryOptions;
@@ -38,7 +39,8 @@ class PagebeamCliTest {
     for (PagebeamCli.OptionDoc o : PagebeamCli.optionDocs()) {
       assertThat(stdout()).contains("--" + o.name + "=" + (o.defaultValue.isEmpty() ? "..." : o.defaultValue));
     }
-    for (Class<?> command : java.util.List.of(QueryOptions.class, ReindexOptions.class, EvalOptions.class)) {
+    for (Class<?> command : java.util.List.of(QueryOptions.class, ReindexOptions.class, EvalOptions.class,
+        MilvusImportOptions.class)) {
       for (PagebeamCli.OptionDoc o : PagebeamCli.optionDocs(command)) {
         assertThat(stdout()).contains("--" + o.name + "=" + (o.defaultValue.isEmpty() ? "..." : o.defaultValue));
       }
@@ -52,9 +54,10 @@ class PagebeamCliTest {
     PagebeamCli.optionDocs(QueryOptions.class).forEach(o -> names.add(o.name));
     PagebeamCli.optionDocs(ReindexOptions.class).forEach(o -> names.add(o.name));
     PagebeamCli.optionDocs(EvalOptions.class).forEach(o -> names.add(o.name));
+    PagebeamCli.optionDocs(MilvusImportOptions.class).forEach(o -> names.add(o.name));
     assertThat(PagebeamCli.ORDER).containsExactlyInAnyOrderElementsOf(names);
     assertThat(stdout()).contains("ingest").contains("query").contains("inspect-model").contains("reindex").contains("eval").contains("bench-split")
-        .contains("bench-encode").contains("bench-sink").contains("bench-ocr");
+        .contains("milvus-import").contains("bench-encode").contains("bench-sink").contains("bench-ocr");
   }
 
   @Test
