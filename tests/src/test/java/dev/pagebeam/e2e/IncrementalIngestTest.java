@@ -236,6 +236,35 @@ class IncrementalIngestTest {
     }
   }
 
+  /**
+   * After a settings change (here the chunk size) every document is embedded again: the file sink's
+   * run starts over instead of diffing against a manifest none of whose entries can be kept, and
+   * ends with the lines a fresh run makes; the next run with the same settings skips everything.
+   */
+  @Test
+  void aFileSinkRunUnderOtherSettingsStartsOverAndEndsAsAFreshRun() throws Exception {
+    Path input = Corpus.home().resolve("samples");
+    Path sink = out.resolve("sink");
+    IngestRun first = IngestRun.ingest(sink, "--input=" + input, "--writeImages=false");
+    assertThat(first.exitCode).as(first.stderr).isZero();
+
+    IngestRun other = IngestRun.ingest(sink, "--input=" + input, "--writeImages=false", "--maxTokens=128");
+    assertThat(other.exitCode).as(other.stderr).isZero();
+    assertThat(other.count("documents_added")).as("started over, not diffed").isEqualTo(5);
+    assertThat(other.count("documents_updated")).isZero();
+    assertThat(other.count("documents_skipped")).isZero();
+    IngestRun fresh = IngestRun.ingest(out.resolve("fresh"), "--input=" + input, "--writeImages=false",
+        "--maxTokens=128");
+    assertThat(fresh.exitCode).as(fresh.stderr).isZero();
+    assertThat(lines(sink).keySet()).isEqualTo(lines(out.resolve("fresh")).keySet());
+    assertThat(sink.resolve(".previous")).as("the stash is gone after a run that succeeded").doesNotExist();
+
+    IngestRun again = IngestRun.ingest(sink, "--input=" + input, "--writeImages=false", "--maxTokens=128");
+    assertThat(again.exitCode).as(again.stderr).isZero();
+    assertThat(again.count("documents_skipped")).isEqualTo(5);
+    assertThat(again.count("vectors_written")).isZero();
+  }
+
   /** The vector lines under {@code dir/vectors}, by id; fails on an id written twice. */
   private static Map<String, String> lines(Path dir) throws Exception {
     Map<String, String> byId = new java.util.HashMap<>();

@@ -114,6 +114,32 @@ public final class FileIncremental {
     return bytes / 100;
   }
 
+  /**
+   * Whether the stashed manifest of {@code dir} was made under other settings than
+   * {@code fingerprint} (another model, chunking or image settings): the first entry of every shard
+   * says so, since a run that succeeds writes all its entries under its own settings. Then every
+   * document is embedded again and nothing can be carried over, so the run is better started over
+   * than diffed: the diff would hold the source of every document of the corpus in every instance
+   * of the step that leaves the old lines behind. Reads one line per shard, never the manifest.
+   */
+  public static boolean madeUnderOtherSettings(String dir, String fingerprint) throws IOException {
+    boolean any = false;
+    for (MatchResult.Metadata shard : shards(dir + "/" + STASH + "/manifest/*", MANIFEST_SHARD)) {
+      try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+          Channels.newInputStream(FileSystems.open(shard.resourceId())), StandardCharsets.UTF_8))) {
+        String line = in.readLine();
+        if (line == null || line.isBlank()) {
+          continue;
+        }
+        if (entry(line).settings().equals(fingerprint)) {
+          return false;
+        }
+        any = true;
+      }
+    }
+    return any;
+  }
+
   /** After a run that succeeded: the previous state is no longer needed. */
   public static void unstash(String dir) throws IOException {
     delete(dir + "/" + STASH + "/**");

@@ -61,6 +61,12 @@ public final class IngestJob {
     boolean fileSink = config.encodes() && sink.kind() == SinkTarget.Kind.FILE;
     // before anything is removed: the earlier run's shards go aside, to be kept or left behind
     boolean previous = fileSink && FileIncremental.stash(sink.directory(), config.startsOver());
+    if (previous && FileIncremental.madeUnderOtherSettings(sink.directory(), config.fingerprint())) {
+      // nothing to carry; the stash stays until this run succeeds, so a crash still falls back to it
+      LOG.info("the vectors in {} were made under other settings (model, chunking or images): every document is"
+          + " embedded again, as with --full", sink.directory());
+      previous = false;
+    }
     IngestConfig run = config.withPreviousFileRun(previous,
         previous ? FileIncremental.previousEntries(sink.directory()) : 0);
     // an incremental file run keeps the image files of the documents it skips
