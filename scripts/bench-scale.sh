@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/bench-scale.sh [--docs=12000] [--sink=milvus|chroma] [--model=ID] [--no-long] [-- INGEST ARGS ...]
+# scripts/bench-scale.sh [--docs=12000] [--sink=milvus|chroma] [--model=ID] [--no-long] [--flink] [-- INGEST ARGS ...]
 #
 # Issue 21's scale run, on real documents: the first pages of the manuals in two Debian
 # documentation packages (lilypond-doc-pdf, texlive-pictures-doc; fetched with `apt-get download`,
@@ -14,7 +14,9 @@
 # Printed side by side: wall time, documents/s, pages/s, the process's peak RSS (on the DirectRunner
 # the launcher is the worker), the time to the first vector, and the ratios: short documents' pages/s
 # against the long ones' (the per-document overhead) and each rerun's time as a share of the full run,
-# and the largest heap after a GC (from -Xlog:gc).
+# and the largest heap after a GC (from -Xlog:gc). With --flink every run goes to the local Flink
+# cluster (started here unless FLINK_MASTER is set): peak_GB and live_GB are then the launcher's
+# alone, and tm_GB the larger TaskManager's peak RSS during that run (its VmHWM, reset before each).
 # The encoder is all-minilm-l6-v2-q unless --model says otherwise (the fastest bundled model: this
 # measures the per-document costs, not the model). The test servers are started unless $CHROMA or
 # $MILVUS is set. Logs stay in tools/scale-corpus/runs/STAMP/; --report=THAT_DIR prints a run's
@@ -25,6 +27,7 @@ docs=12000
 sink=milvus
 model=all-minilm-l6-v2-q
 long=1
+flink=0
 report=
 while [[ $# -gt 0 && "$1" != "--" ]]; do
   case "$1" in
@@ -32,6 +35,7 @@ while [[ $# -gt 0 && "$1" != "--" ]]; do
     --sink=*) sink="${1#--sink=}" ;;
     --model=*) model="${1#--model=}" ;;
     --no-long) long=0 ;;
+    --flink) flink=1 ;;
     --report=*) report="${1#--report=}" ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "bench-scale: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -70,11 +74,27 @@ if [[ ! -f "$corpus/.complete" ]]; then
   touch "$corpus/.complete"
 fi
 
+finish() {
+  ((${stop_cluster:-0})) && { "$HOME_DIR/runner-configs/flink/local-cluster.sh" stop >/dev/null 2>&1 || true; }
+  ((${stop_servers:-0})) && { "$HOME_DIR/scripts/test-servers.sh" stop >/dev/null 2>&1 || true; }
+  return 0
+}
+trap finish EXIT
 if [[ -z "${CHROMA:-}" || -z "${MILVUS:-}" ]]; then
+  stop_servers=1
   eval "$("$HOME_DIR/scripts/test-servers.sh" start)"
-  trap '"$HOME_DIR/scripts/test-servers.sh" stop >/dev/null 2>&1 || true' EXIT
 fi
 address="$CHROMA"; [[ "$sink" == milvus ]] && address="$MILVUS"
+runner=()
+cluster_state="$HOME_DIR/tools/flink/run/cluster.env"
+if ((flink)); then
+  if [[ -z "${FLINK_MASTER:-}" ]]; then
+    stop_cluster=1
+    eval "$("$HOME_DIR/runner-configs/flink/local-cluster.sh" start)"
+  fi
+  runner=(--runner=FlinkRunner --flinkMaster="$FLINK_MASTER")
+fi
+tm_pids() { [[ -f "$cluster_state" ]] && grep -E '^FLINK_TM[0-9]+_PID=' "$cluster_state" | cut -d= -f2; }
 stamp="$(date +%Y%m%d%H%M%S)"
 runs="$root/runs/$stamp"
 mkdir -p "$runs"
@@ -87,12 +107,24 @@ run() {
   shift 3
   local log="$runs/$name.log"
   local t0 t1
+  if ((flink)); then
+    # the TaskManagers' peak RSS of this run alone: the kernel resets VmHWM on "5" (Linux 4.0+)
+    for pid in $(tm_pids); do echo 5 > "/proc/$pid/clear_refs" 2>/dev/null || true; done
+  fi
   t0=$(date +%s.%N)
   (cd "$HOME_DIR" && DJL_OFFLINE=true PAGEBEAM_NO_BUILD=1 PAGEBEAM_JAVA_OPTS="-Xlog:gc:file=$runs/$name.gc.log" \
     /usr/bin/time -f "PEAK_KB %M" bin/pagebeam ingest \
     --input="$in" --sink="$sink://$address/$collection" --output="$runs/out-$collection" --model="$model" \
-    "$@" 2>&1) | while IFS= read -r l; do echo "$(date +%s.%N) $l"; done > "$log"
+    "${runner[@]}" "$@" 2>&1) | while IFS= read -r l; do echo "$(date +%s.%N) $l"; done > "$log"
   t1=$(date +%s.%N)
+  if ((flink)); then
+    local kb=0 hwm pid
+    for pid in $(tm_pids); do
+      hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+      ((hwm > kb)) && kb=$hwm
+    done
+    echo "$kb" > "$runs/$name.tm"
+  fi
   grep -q ' SUMMARY ' "$log" || { echo "bench-scale: $name has no SUMMARY (log: $log)" >&2; tail -20 "$log" >&2; exit 1; }
   echo "$t0 $t1" > "$runs/$name.time"
   # the output's ledger is replaced by the next run into it: keep this run's
@@ -116,8 +148,8 @@ run changed "$input" "$short" --prune "$@"
 if ((long)); then
   run long "$corpus/long" "scale_${stamp}_long" "$@"
 fi
-printf 'docs=%s\nshort=%s\nchanged=%s\ndeleted=%s\nlong=%s\n' "$docs" "$short" "$changed" "$deleted" "$long" \
-  > "$runs/meta"
+printf 'docs=%s\nshort=%s\nchanged=%s\ndeleted=%s\nlong=%s\nrunner=%s\n' "$docs" "$short" "$changed" "$deleted" \
+  "$long" "$( ((flink)) && echo flink || echo direct)" > "$runs/meta"
 # where it ran: the checkout and the CPU (int8 kernels differ by instruction set)
 printf 'revision=%q\ncpu=%q\n' "$(git -C "$HOME_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, $(grep -qw avx512f /proc/cpuinfo \
@@ -133,9 +165,9 @@ wall() { awk '{printf "%.1f", $2 - $1}' "$runs/$1.time"; }
 # sources of a run's ledger lines with a status, sorted
 ledger_sources() { (grep "\"status\":\"$2\"" "$runs/$1.ledger.jsonl" || true) | grep -o '"source":"[^"]*"' | cut -d'"' -f4 | sort; }
 
-echo "bench-scale: $docs documents into $sink, at ${revision:-unknown} on ${cpu:-an unrecorded CPU}"
-printf '\n%-8s %7s %7s %8s %8s %7s %8s %9s %8s %8s %7s\n' run docs pages vectors wall_s docs/s pages/s first_vec \
-  peak_GB live_GB share
+echo "bench-scale: $docs documents into $sink on the ${runner:-direct} runner, at ${revision:-unknown} on ${cpu:-an unrecorded CPU}"
+printf '\n%-8s %7s %7s %8s %8s %7s %8s %9s %8s %8s %7s %6s\n' run docs pages vectors wall_s docs/s pages/s first_vec \
+  peak_GB live_GB share tm_GB
 full_wall=$(wall full)
 for name in full rerun changed long; do
   [[ -f "$runs/$name.time" ]] || continue
@@ -148,9 +180,10 @@ for name in full rerun changed long; do
   # the largest heap after a collection: the live data, which the heap cap hides from RSS
   live=$( (grep -o '[0-9]*M->[0-9]*M' "$runs/$name.gc.log" 2>/dev/null || true) | sed 's/.*->//; s/M//' | sort -n \
     | tail -1 | awk '{printf "%.2f", $1 / 1024}')
-  printf '%-8s %7d %7d %8d %8.1f %7.1f %8.1f %9s %8s %8s %7.3f\n' "$name" "$seen" "$pages" "$vectors" "$w" \
+  tm=$( [[ -f "$runs/$name.tm" ]] && awk '{printf "%.2f", $1 / 1048576}' "$runs/$name.tm" || echo -)
+  printf '%-8s %7d %7d %8d %8.1f %7.1f %8.1f %9s %8s %8s %7.3f %6s\n' "$name" "$seen" "$pages" "$vectors" "$w" \
     "$(echo "$seen / $w" | bc -l)" "$(echo "$pages / $w" | bc -l)" "${first:--}" "$peak" "${live:--}" \
-    "$(echo "$w / $full_wall" | bc -l)"
+    "$(echo "$w / $full_wall" | bc -l)" "$tm"
 done
 echo
 if ((long)); then
