@@ -1,7 +1,11 @@
 package dev.pagebeam.io;
 
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * The last check before a sink: every vector has the collection's dimension and only finite
@@ -14,6 +18,17 @@ public final class CheckDimensionFn extends DoFn<VectorRecord, VectorRecord> {
 
   private final int dimension;
   private final String collection;
+
+  /**
+   * The check as every sink applies it first: the records that pass under {@link #OK}, the failures
+   * (with their coder) under {@link #FAILURES}.
+   */
+  public static PCollectionTuple check(PCollection<VectorRecord> records, int dimension, String collection) {
+    PCollectionTuple checked = records.apply("CheckDimension", ParDo.of(new CheckDimensionFn(dimension, collection))
+        .withOutputTags(OK, TupleTagList.of(FAILURES)));
+    checked.get(FAILURES).setCoder(SinkFailure.CODER);
+    return checked;
+  }
 
   public CheckDimensionFn(int dimension, String collection) {
     this.dimension = dimension;

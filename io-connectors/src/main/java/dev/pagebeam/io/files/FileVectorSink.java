@@ -24,7 +24,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * The file sink: vectors as JSON lines under {@code DIR/vectors/}, on any Beam file system. A
@@ -150,9 +149,7 @@ public final class FileVectorSink {
       if (dimension < 1) {
         throw new IllegalArgumentException("the file sink needs the model's dimension, got " + dimension);
       }
-      PCollectionTuple checked = records.apply("CheckDimension",
-          ParDo.of(new CheckDimensionFn(dimension, "file:" + dir))
-              .withOutputTags(CheckDimensionFn.OK, TupleTagList.of(CheckDimensionFn.FAILURES)));
+      PCollectionTuple checked = CheckDimensionFn.check(records, dimension, "file:" + dir);
       PCollection<String> lines = checked.get(CheckDimensionFn.OK).apply("ToJson", ParDo.of(new ToJsonFn()));
       if (carried != null) {
         // carried lines are written again but are not this run's vectors
@@ -164,7 +161,7 @@ public final class FileVectorSink {
               StandardResolveOptions.RESOLVE_FILE).toString()).withSuffix(".jsonl").withOutputFilenames())
           .getPerDestinationOutputFilenames()
           .apply("CountWrittenLines", ParDo.of(new CountWrittenLinesFn()));
-      return checked.get(CheckDimensionFn.FAILURES).setCoder(SinkFailure.CODER);
+      return checked.get(CheckDimensionFn.FAILURES);
     }
   }
 

@@ -17,10 +17,8 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.conf.PlainParquetConfiguration;
@@ -110,15 +108,13 @@ public final class MilvusBulkFiles extends PTransform<PCollection<VectorRecord>,
 
   @Override
   public PCollection<SinkFailure> expand(PCollection<VectorRecord> records) {
-    PCollectionTuple checked = records.apply("CheckDimension",
-        ParDo.of(new CheckDimensionFn(dimension, target))
-            .withOutputTags(CheckDimensionFn.OK, TupleTagList.of(CheckDimensionFn.FAILURES)));
+    PCollectionTuple checked = CheckDimensionFn.check(records, dimension, target);
     checked.get(CheckDimensionFn.OK).apply("WriteParquet", FileIO.<VectorRecord>write()
         .via(new ParquetRows(fields))
         .to(directory)
         .withPrefix(PREFIX)
         .withSuffix(SUFFIX));
-    return checked.get(CheckDimensionFn.FAILURES).setCoder(SinkFailure.CODER);
+    return checked.get(CheckDimensionFn.FAILURES);
   }
 
   /** The Parquet schema of the fields: what pymilvus's bulk writer declares for the same collection. */

@@ -2,6 +2,7 @@ package dev.pagebeam.io.milvus;
 
 import dev.pagebeam.io.VectorRecord;
 import dev.pagebeam.io.store.Bm25Index;
+import io.milvus.v2.common.DataType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,7 +39,14 @@ final class MilvusFields {
 
   /** The Milvus type of a field pagebeam fills. */
   enum Kind {
-    VARCHAR, INT64, FLOAT_VECTOR
+    VARCHAR(DataType.VarChar), INT64(DataType.Int64), FLOAT_VECTOR(DataType.FloatVector);
+
+    /** The collection's type of a field of this kind. */
+    final DataType type;
+
+    Kind(DataType type) {
+      this.type = type;
+    }
   }
 
   static Kind kind(String field) {

@@ -269,18 +269,7 @@ final class MilvusStore implements VectorStore, CollectionVersions {
         if (f.getName().equals(SPARSE)) {
           continue;
         }
-        DataType expected;
-        switch (MilvusFields.kind(f.getName())) {
-          case FLOAT_VECTOR:
-            expected = DataType.FloatVector;
-            break;
-          case INT64:
-            expected = DataType.Int64;
-            break;
-          default:
-            expected = DataType.VarChar;
-        }
-        if (!MilvusFields.fills(f.getName()) || f.getDataType() != expected) {
+        if (!MilvusFields.fills(f.getName()) || f.getDataType() != MilvusFields.kind(f.getName()).type) {
           throw StoreException.fatal(describeTarget() + " has a field '" + f.getName() + "' (" + f.getDataType()
               + ") that pagebeam does not fill: bulk files for it would fail to import", null);
         }

@@ -90,15 +90,12 @@ public final class WriteToVectorStore extends PTransform<PCollection<VectorRecor
       throw new IllegalArgumentException("the sink needs a dimension, positive batch bounds and at least one"
           + " request in flight");
     }
-    PCollectionTuple checked = records.apply("CheckDimension",
-        ParDo.of(new CheckDimensionFn(dimension, connector.describeTarget()))
-            .withOutputTags(CheckDimensionFn.OK, TupleTagList.of(CheckDimensionFn.FAILURES)));
+    PCollectionTuple checked = CheckDimensionFn.check(records, dimension, connector.describeTarget());
     PCollectionTuple written = checked.get(CheckDimensionFn.OK).apply("UpsertBatches",
         ParDo.of(new UpsertBatchesFn(connector, maxBatchRecords, maxBatchBytes, retry, maxInFlight))
             .withOutputTags(UpsertBatchesFn.FAILED, TupleTagList.empty()));
     written.get(UpsertBatchesFn.FAILED).setCoder(SinkFailure.CODER);
-    return org.apache.beam.sdk.values.PCollectionList.of(checked.get(CheckDimensionFn.FAILURES)
-            .setCoder(SinkFailure.CODER))
+    return org.apache.beam.sdk.values.PCollectionList.of(checked.get(CheckDimensionFn.FAILURES))
         .and(written.get(UpsertBatchesFn.FAILED))
         .apply("SinkFailures", org.apache.beam.sdk.transforms.Flatten.pCollections());
   }
