@@ -1,5 +1,7 @@
 package dev.pagebeam.io.milvus;
 
+import java.io.IOException;
+
 import dev.pagebeam.io.SecretRef;
 import dev.pagebeam.io.store.StoreConnector;
 import dev.pagebeam.io.store.VectorStore;
@@ -40,6 +42,13 @@ public final class MilvusConnector implements StoreConnector {
   @Override
   public VectorStore open() {
     return new MilvusStore(this);
+  }
+
+  /** True when the server is Milvus Lite ({@link MilvusStore#isMilvusLite}). */
+  public boolean isMilvusLite() throws IOException {
+    try (MilvusStore store = new MilvusStore(this)) {
+      return store.isMilvusLite();
+    }
   }
 
   @Override

@@ -113,6 +113,20 @@ final class MilvusStore implements VectorStore, CollectionVersions {
     return client;
   }
 
+  /**
+   * True when the server is Milvus Lite (its version reads {@code milvus_lite-3.2.2}). Lite loses
+   * acknowledged writes of concurrent writers to a collection when it is killed: measured here with
+   * pymilvus on 3.2.2, two writers of 16-row upserts had 14,976 rows acknowledged and 1,920 of them
+   * present after a SIGKILL and a restart; one writer had all of its 12,928.
+   */
+  public boolean isMilvusLite() throws IOException {
+    try {
+      return client().getServerVersion().startsWith("milvus_lite");
+    } catch (RuntimeException e) {
+      throw classify("asking the server's version", e);
+    }
+  }
+
   @Override
   public CollectionState describe() throws IOException {
     try {

@@ -172,6 +172,10 @@ public final class IngestConfig implements Serializable {
     }
     String guard = Sinks.prepare(target, options, facts.id, facts.dimension);
     LOG.info("sink {}: {} ({} dimensions, model {})", target, guard, facts.dimension, facts.id);
+    if (target.kind() == SinkTarget.Kind.MILVUS && options.getSinkRequestsInFlight() > 1
+        && options.getMilvusBulk().isEmpty()) {
+      oneWriterOnMilvusLite(target, options);
+    }
     MilvusBulkFiles bulk = null;
     if (!options.getMilvusBulk().isEmpty()) {
       bulk = MilvusBulkFiles.prepare((MilvusConnector) Sinks.connector(target, options), options.getMilvusBulk(),
@@ -180,6 +184,21 @@ public final class IngestConfig implements Serializable {
           bulk.fields());
     }
     return new IngestConfig(options, patterns, files, split, facts, encode, !guard.equals("checked"), false, bulk);
+  }
+
+  /**
+   * Milvus Lite loses acknowledged writes of concurrent writers when it is killed (see
+   * {@link MilvusConnector#isMilvusLite}): a run that rode over a restart of the server would report
+   * every record written, record its documents in the manifest, and leave records missing that no
+   * incremental rerun restores. One request in flight keeps what Lite acknowledged.
+   */
+  private static void oneWriterOnMilvusLite(SinkTarget target, PagebeamOptions options) throws IOException {
+    if (((MilvusConnector) Sinks.connector(target, options)).isMilvusLite()) {
+      LOG.warn("sink {}: the server is Milvus Lite, which loses acknowledged writes of concurrent writers when it"
+          + " is killed: one upsert request in flight (--sinkRequestsInFlight={} asked; keep one writer on Flink"
+          + " too, --workers=1)", target, options.getSinkRequestsInFlight());
+      options.setSinkRequestsInFlight(1);
+    }
   }
 
   /**
