@@ -1,10 +1,9 @@
 package dev.pagebeam.io.milvus;
 
-import java.io.IOException;
-
 import dev.pagebeam.io.SecretRef;
 import dev.pagebeam.io.store.StoreConnector;
 import dev.pagebeam.io.store.VectorStore;
+import java.io.IOException;
 import java.util.Objects;
 
 /**
