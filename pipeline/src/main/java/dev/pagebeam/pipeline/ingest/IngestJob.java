@@ -78,7 +78,7 @@ public final class IngestJob {
     Pipeline pipeline = newPipeline(run);
     long started = System.nanoTime();
     Progress.Lines lines = new Progress.Lines(config.fileCount());
-    PipelineResult result = RunnerSetup.run(pipeline, options,
+    PipelineResult result = RunnerSetup.run(pipeline, options, config.modelEncodesImages(),
         snapshot -> LOG.info(lines.next(snapshot, (System.nanoTime() - started) / 1e9)));
     if (fileSink) {
       FileIncremental.unstash(sink.directory());

@@ -118,6 +118,26 @@ public final class Progress {
 
   private Progress() {}
 
+  /**
+   * The vectors the encoder will make of what the split counted, or -1 before the split has counted
+   * its chunks. A text model embeds every text chunk and every embedded image that has text (a
+   * caption or OCR's), never a page thumbnail; a model that encodes images embeds every image, and
+   * an embedded image's text as a record of its own. An estimate from above where OCR is off (an
+   * image without a caption is then counted only by the encoder) and where an element fails to
+   * encode: the ETA runs out a little before the encoder does.
+   */
+  static long expectedVectors(Map<String, Long> counters, boolean modelEncodesImages) {
+    Long chunks = counters.get(SplitCounters.TEXT_CHUNKS);
+    if (chunks == null) {
+      return -1;
+    }
+    long embedded = counters.getOrDefault(SplitCounters.EMBEDDED_IMAGES, 0L);
+    long imagesWithText = Math.max(0, embedded - counters.getOrDefault(SplitCounters.IMAGES_WITHOUT_TEXT, 0L));
+    return modelEncodesImages
+        ? chunks + counters.getOrDefault(SplitCounters.PAGE_IMAGES, 0L) + embedded + imagesWithText
+        : chunks + imagesWithText;
+  }
+
   /** A progress line with the ETA at the encoder's rate over the whole run. */
   static String line(Snapshot s, long totalFiles, double seconds) {
     return line(s, totalFiles, seconds, encoderSecondsLeft(s, totalFiles, seconds, 0, 0), "");

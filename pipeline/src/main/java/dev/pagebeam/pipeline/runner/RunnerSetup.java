@@ -235,9 +235,11 @@ public final class RunnerSetup {
    * Runs the pipeline to its end, reporting progress every {@link Progress#INTERVAL_SECONDS}. The
    * DirectRunner reports its metrics while it runs; a Flink job blocks the launcher until it ends
    * (attached), so it runs on a thread of its own while the JobManager's REST API is asked how far
-   * it got. Throws when the job did not finish.
+   * it got ({@code modelEncodesImages} tells it which of the split's elements become vectors).
+   * Throws when the job did not finish.
    */
-  public static PipelineResult run(Pipeline pipeline, PagebeamOptions options, ProgressListener listener) {
+  public static PipelineResult run(Pipeline pipeline, PagebeamOptions options, boolean modelEncodesImages,
+      ProgressListener listener) {
     if (kind(options) == Kind.DIRECT) {
       PipelineResult result = pipeline.run();
       PipelineResult.State state;
@@ -252,7 +254,7 @@ public final class RunnerSetup {
     }
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
     String rest = kind(options) == Kind.FLINK_CLUSTER ? flink.getFlinkMaster() : "127.0.0.1:" + localRestPort(flink);
-    FlinkProgress monitor = new FlinkProgress(rest, flink.getJobName());
+    FlinkProgress monitor = new FlinkProgress(rest, flink.getJobName(), modelEncodesImages);
     ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "flink-job");
       t.setDaemon(true);
