@@ -150,6 +150,7 @@ public final class IngestConfig implements Serializable {
     List<String> patterns = inputPatterns(options.getInput());
     long files = countMatches(patterns);
     if (!options.getEncode()) {
+      split = withoutUnusedThumbnails(split, options, false);
       return new IngestConfig(options, patterns, files, split, null, null, false, false, null);
     }
     if (RunnerSetup.kind(options) == RunnerSetup.Kind.FLINK_CLUSTER && Sinks.milvusToken(options).isThisJvmOnly()) {
@@ -164,6 +165,7 @@ public final class IngestConfig implements Serializable {
     }
     ModelSpec spec = ModelSpecs.of(options);
     ModelFacts facts = checkModel(spec, split);
+    split = withoutUnusedThumbnails(split, options, facts.encodesImages);
     EncodeSettings encode = encodeSettings(options, spec, facts.cuda);
     SinkTarget target = Sinks.target(options);
     if (!options.getMilvusBulk().isEmpty() && target.kind() != SinkTarget.Kind.MILVUS) {
@@ -207,6 +209,21 @@ public final class IngestConfig implements Serializable {
    */
   IngestConfig withPreviousFileRun(boolean previous, long entries) {
     return new IngestConfig(this, previous, entries);
+  }
+
+  /**
+   * The settings without page thumbnails when nothing would use them: no image files or element
+   * lines are written and the model does not encode images (a text model finds a page by its text).
+   * Rendering them cost the split time and, on the DirectRunner, the memory of every thumbnail
+   * held between stages, for records that would only have named files never written.
+   */
+  static SplitSettings withoutUnusedThumbnails(SplitSettings split, PagebeamOptions o, boolean modelEncodesImages) {
+    if (!split.pageImages() || o.getWriteImages() || o.getWriteElements() || modelEncodesImages) {
+      return split;
+    }
+    LOG.info("page thumbnails are not rendered: {} and nothing else uses them (--writeImages=true renders them)",
+        o.getEncode() ? "the model encodes text only, --writeImages=false" : "--encode=false, --writeImages=false");
+    return split.withPageImages(false, split.thumbnailSide());
   }
 
   public static SplitSettings splitSettings(PagebeamOptions o) {
@@ -371,7 +388,7 @@ public final class IngestConfig implements Serializable {
   }
 
   WriteLedger.Run ledgerRun() {
-    return new WriteLedger.Run(encode != null, model != null && model.encodesImages,
+    return new WriteLedger.Run(encode != null, modelEncodesImages(),
         model == null ? null : model.id, split.ocr().mode().label());
   }
 
@@ -421,6 +438,10 @@ public final class IngestConfig implements Serializable {
 
   String modelId() {
     return model == null ? null : model.id;
+  }
+
+  boolean modelEncodesImages() {
+    return model != null && model.encodesImages;
   }
 
   int dimension() {

@@ -51,7 +51,8 @@ public interface PagebeamOptions extends PipelineOptions {
 
   void setOverlapTokens(int value);
 
-  @Description("Render a thumbnail of every page.")
+  @Description("Render a thumbnail of every page, where something uses it: image files (--writeImages),"
+      + " element lines (--writeElements) or a model that encodes images.")
   @Default.Boolean(true)
   boolean getPageImages();
 
