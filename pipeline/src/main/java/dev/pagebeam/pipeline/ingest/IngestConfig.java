@@ -74,6 +74,8 @@ public final class IngestConfig implements Serializable {
   private final SplitSettings split;
   private final boolean writeElements;
   private final boolean writeImages;
+  /** --pageImages as asked; {@link #split} leaves thumbnails out where nothing uses them. */
+  private final boolean pageImagesAsked;
   private final int fileTimeoutSeconds;
   // the rest is null or unused when --encode=false (a split-only run)
   private final ModelFacts model;
@@ -103,6 +105,7 @@ public final class IngestConfig implements Serializable {
     this.split = split;
     this.writeElements = o.getWriteElements();
     this.writeImages = o.getWriteImages();
+    this.pageImagesAsked = o.getPageImages();
     this.fileTimeoutSeconds = o.getFileTimeoutSeconds();
     this.model = model;
     this.encode = encode;
@@ -127,6 +130,7 @@ public final class IngestConfig implements Serializable {
     this.split = c.split;
     this.writeElements = c.writeElements;
     this.writeImages = c.writeImages;
+    this.pageImagesAsked = c.pageImagesAsked;
     this.fileTimeoutSeconds = c.fileTimeoutSeconds;
     this.model = c.model;
     this.encode = c.encode;
@@ -384,7 +388,12 @@ public final class IngestConfig implements Serializable {
 
   /** The settings fingerprint of the manifest; null when nothing is encoded. */
   String fingerprint() {
-    return encode == null ? null : Incremental.fingerprint(model.id, split, output, writeImages);
+    // thumbnails as asked, not as rendered: a record names its thumbnail only with image files
+    // written, when they are rendered anyway, so --writeElements on one run and off the next (which
+    // renders them or not) must not embed every document again
+    return encode == null ? null
+        : Incremental.fingerprint(model.id, split.withPageImages(pageImagesAsked, split.thumbnailSide()), output,
+            writeImages);
   }
 
   WriteLedger.Run ledgerRun() {
