@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
  * One loaded model per {@link ModelSpec} per JVM, shared by every DoFn instance and thread, counted
  * by reference and closed when the last user lets go. Static mutable state in pagebeam is this,
  * {@code SecretRef}'s in-memory handles (command-line secrets, held by the launcher JVM only) and
- * the thread-numbering counters of the time-limited runners; docs/architecture.md lists them. On Flink it lives once per job classloader on each TaskManager, which is what a
- * model's native memory should be scoped to.
+ * the thread-numbering counters of the time-limited runners and the image decoding budget
+ * ({@code DecodeBudget}); docs/architecture.md lists them. On Flink it lives once per job
+ * classloader on each TaskManager, which is what a model's native memory should be scoped to.
  */
 public final class ModelCache {
   private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);

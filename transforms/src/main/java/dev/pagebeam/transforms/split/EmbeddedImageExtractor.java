@@ -207,8 +207,11 @@ final class EmbeddedImageExtractor {
     private BufferedImage decodeBounded(PDImage image) throws IOException {
       int longest = Math.max(image.getWidth(), image.getHeight());
       int subsampling = Math.max(1, longest / settings.maxImageSide());
-      BufferedImage decoded = subsampling > 1 ? image.getImage(null, subsampling) : image.getImage();
-      return fit(decoded, settings.maxImageSide());
+      // PDFBox decodes the whole stream even when it subsamples
+      try (DecodeBudget.Lease lease = DecodeBudget.JVM.acquire(DecodeBudget.bytesToDecode(image), deadline)) {
+        BufferedImage decoded = subsampling > 1 ? image.getImage(null, subsampling) : image.getImage();
+        return fit(decoded, settings.maxImageSide());
+      }
     }
 
     // Only whether the page shows text matters here: not drawing glyphs avoids loading fonts.

@@ -19,7 +19,8 @@ import org.apache.pdfbox.rendering.PageDrawerParameters;
 /**
  * Renders pages: thumbnails straight to a fixed long side (never large-then-downscaled), and gray
  * pages at a resolution for OCR. Images that declare more pixels than the limit are left out of
- * the rendering instead of being decoded, and reported.
+ * the rendering instead of being decoded, and reported; the others are decoded within the JVM's
+ * {@link DecodeBudget}.
  */
 final class PageRenderer {
   private final BoundedRenderer renderer;
@@ -123,7 +124,9 @@ final class PageRenderer {
         owner.skipped.add(EmbeddedImageExtractor.describe(image, lastXObject));
         return;
       }
-      super.drawImage(image);
+      try (DecodeBudget.Lease lease = DecodeBudget.JVM.acquire(DecodeBudget.bytesToDecode(image), owner.deadline)) {
+        super.drawImage(image);
+      }
     }
   }
 }
