@@ -34,8 +34,8 @@ final class DecodeBudget {
   private static final Lease FREE = () -> {};
 
   private final long capacity;
+  /** Bytes held; every lease holds at least one, so 0 means nobody decodes. */
   private long inUse;
-  private int holders;
   /** Leases held by the current thread. */
   private final ThreadLocal<int[]> heldHere = ThreadLocal.withInitial(() -> new int[1]);
 
@@ -85,7 +85,7 @@ final class DecodeBudget {
     }
     int[] mine = heldHere.get();
     synchronized (this) {
-      while (mine[0] == 0 && holders > 0 && inUse + bytes > capacity) {
+      while (mine[0] == 0 && inUse > 0 && inUse + bytes > capacity) {
         deadline.check();
         try {
           wait(WAIT_SLICE_MILLIS);
@@ -95,7 +95,6 @@ final class DecodeBudget {
         }
       }
       inUse += bytes;
-      holders++;
     }
     mine[0]++;
     return new Held(bytes, mine);
@@ -108,7 +107,6 @@ final class DecodeBudget {
 
   private synchronized void release(long bytes) {
     inUse -= bytes;
-    holders--;
     notifyAll();
   }
 

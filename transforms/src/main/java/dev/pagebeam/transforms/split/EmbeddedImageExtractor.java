@@ -207,7 +207,8 @@ final class EmbeddedImageExtractor {
     private BufferedImage decodeBounded(PDImage image) throws IOException {
       int longest = Math.max(image.getWidth(), image.getHeight());
       int subsampling = Math.max(1, longest / settings.maxImageSide());
-      // PDFBox decodes the whole stream even when it subsamples
+      // charged at full size: true of Flate and most filters, which decode the whole stream; PDFBox's
+      // JPEG and JPEG 2000 decoders subsample as they read, which the estimate does not yet know
       try (DecodeBudget.Lease lease = DecodeBudget.JVM.acquire(DecodeBudget.bytesToDecode(image), deadline)) {
         BufferedImage decoded = subsampling > 1 ? image.getImage(null, subsampling) : image.getImage();
         return fit(decoded, settings.maxImageSide());
